@@ -1,0 +1,114 @@
+package io.mp2p.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM and ChaCha20-Poly1305 from {@code javax.crypto}: on JDK 17 with AES-NI the JDK's
+ * AES-GCM ran 27 times faster than Bouncy Castle's (3,088 vs 114 MB/s, DESIGN.md).
+ *
+ * <p>Noise nonces (§5.1, §12): 32 zero bits, then the 64-bit counter, big-endian for AESGCM and
+ * little-endian for ChaChaPoly.
+ */
+public final class JdkAead implements AeadCipher {
+    /** AES-256-GCM. */
+    public static final JdkAead AESGCM = new JdkAead("AESGCM", "AES/GCM/NoPadding", "AES", true);
+    /** ChaCha20-Poly1305 (RFC 8439). */
+    public static final JdkAead CHACHAPOLY = new JdkAead("ChaChaPoly", "ChaCha20-Poly1305", "ChaCha20", false);
+
+    private static final int NONCE_LENGTH = 12;
+    private static final int COUNTER_OFFSET = 4;
+
+    private final String name;
+    private final String transformation;
+    private final String keyAlgorithm;
+    private final boolean bigEndian;
+
+    private JdkAead(String name, String transformation, String keyAlgorithm, boolean bigEndian) {
+        this.name = name;
+        this.transformation = transformation;
+        this.keyAlgorithm = keyAlgorithm;
+        this.bigEndian = bigEndian;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public AeadKey newKey(byte[] key) {
+        if (key.length != KEY_LENGTH) {
+            throw new IllegalArgumentException("a cipher key is " + KEY_LENGTH + " bytes, got " + key.length);
+        }
+        try {
+            return new Keyed(Cipher.getInstance(transformation), key.clone());
+        } catch (GeneralSecurityException e) {
+            // Both transformations are mandatory in every JDK 11+.
+            throw new IllegalStateException(transformation + " is not available in this JDK", e);
+        }
+    }
+
+    private final class Keyed implements AeadKey {
+        private final Cipher cipher;
+        private final byte[] key;
+        private final SecretKeySpec spec;
+        private final byte[] nonce = new byte[NONCE_LENGTH];
+
+        Keyed(Cipher cipher, byte[] key) {
+            this.cipher = cipher;
+            this.key = key;
+            this.spec = new SecretKeySpec(key, keyAlgorithm);
+        }
+
+        private AlgorithmParameterSpec params(long n) {
+            for (int i = 0; i < Long.BYTES; i++) {
+                int shift = bigEndian ? (Long.BYTES - 1 - i) * Byte.SIZE : i * Byte.SIZE;
+                nonce[COUNTER_OFFSET + i] = (byte) (n >>> shift);
+            }
+            return bigEndian ? new GCMParameterSpec(TAG_LENGTH * Byte.SIZE, nonce) : new IvParameterSpec(nonce);
+        }
+
+        @Override
+        public int encrypt(long n, byte[] ad, int adOff, int adLen, byte[] in, int inOff, int inLen, byte[] out,
+                           int outOff) throws GeneralSecurityException {
+            cipher.init(Cipher.ENCRYPT_MODE, spec, params(n));
+            if (adLen > 0) {
+                cipher.updateAAD(ad, adOff, adLen);
+            }
+            return cipher.doFinal(in, inOff, inLen, out, outOff);
+        }
+
+        @Override
+        public int decrypt(long n, byte[] ad, int adOff, int adLen, byte[] in, int inOff, int inLen, byte[] out,
+                           int outOff) throws GeneralSecurityException {
+            if (inLen < TAG_LENGTH) {
+                throw new javax.crypto.AEADBadTagException("ciphertext shorter than the tag");
+            }
+            cipher.init(Cipher.DECRYPT_MODE, spec, params(n));
+            if (adLen > 0) {
+                cipher.updateAAD(ad, adOff, adLen);
+            }
+            return cipher.doFinal(in, inOff, inLen, out, outOff);
+        }
+
+        @Override
+        public void destroy() {
+            Arrays.fill(key, (byte) 0);
+            // SecretKeySpec keeps a private copy we cannot reach, and the Cipher an expanded key
+            // schedule: re-keying the Cipher with zeros at least overwrites the schedule.
+            try {
+                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(new byte[KEY_LENGTH], keyAlgorithm),
+                        params(0));
+            } catch (GeneralSecurityException e) {
+                // Nothing more can be wiped; the key bytes we own are zero.
+            }
+        }
+    }
+}
