@@ -124,7 +124,7 @@ public final class NoiseVectorRunner {
         } catch (IOException e) {
             throw new VectorFileException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (JsonParseException e) {
-            throw new VectorFileException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new VectorFileException(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 
