@@ -137,13 +137,13 @@ public final class RateLimiter {
         if (address instanceof Inet4Address) {
             long bits = 0;
             for (byte x : raw) {
-                bits = (bits << Byte.SIZE) | (x & 0xFF);
+                bits = (bits << Byte.SIZE) | Byte.toUnsignedLong(x);
             }
             return new Source(false, bits);
         }
         long prefix = 0;
         for (int i = 0; i < IPV6_PREFIX_BYTES; i++) {
-            prefix = (prefix << Byte.SIZE) | (raw[i] & 0xFF);
+            prefix = (prefix << Byte.SIZE) | Byte.toUnsignedLong(raw[i]);
         }
         return new Source(true, prefix);
     }
