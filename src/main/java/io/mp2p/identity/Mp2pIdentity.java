@@ -1,11 +1,23 @@
 package io.mp2p.identity;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
 import javax.security.auth.Destroyable;
 
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * A node's own identity: an Ed25519 key pair (RFC 8032). The public half is the node's
@@ -16,6 +28,9 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * <pre>{@code
  * Mp2pIdentity me = Mp2pIdentity.generate();
  * System.out.println(me.publicKey().toHex());
+ * me.save(Path.of("node.key"), false);          // PKCS#8 PEM, mode 0600, as openssl genpkey writes
+ * Mp2pIdentity same = Mp2pIdentity.load(Path.of("node.key"));
+ * byte[] noiseStatic = same.x25519PrivateKey();  // the Noise static private key; zero it after use
  * }</pre>
  */
 public final class Mp2pIdentity implements Destroyable {
@@ -23,6 +38,17 @@ public final class Mp2pIdentity implements Destroyable {
     public static final int SEED_LENGTH = Ed25519.SECRET_KEY_SIZE;
     /** Length of an Ed25519 signature in bytes. */
     public static final int SIGNATURE_LENGTH = Ed25519.SIGNATURE_SIZE;
+
+    /** Bytes of SHA-512(seed) that RFC 8032 makes the secret scalar; the rest is the nonce prefix. */
+    private static final int SCALAR_LENGTH = 32;
+    private static final int SHA512_LENGTH = 64;
+    /** RFC 7748 clamping: clear the 3 low bits (cofactor 8), clear bit 255 and set bit 254. */
+    private static final int CLAMP_LOW = 248;
+    private static final int CLAMP_HIGH_CLEAR = 127;
+    private static final int CLAMP_HIGH_SET = 64;
+    /** PKCS#8 v1 (RFC 5208) and v2 (OneAsymmetricKey, RFC 5958) as version numbers in the DER. */
+    private static final int PKCS8_V1 = 0;
+    private static final int PKCS8_V2 = 1;
 
     private final byte[] seed;
     private final PeerKey publicKey;
@@ -64,6 +90,153 @@ public final class Mp2pIdentity implements Destroyable {
     /** This node's public key. */
     public PeerKey publicKey() {
         return publicKey;
+    }
+
+    /**
+     * The X25519 private key that goes with {@link #x25519PublicKey()}: the first 32 bytes of SHA-512(seed),
+     * clamped as RFC 7748 does, exactly libsodium's {@code crypto_sign_ed25519_sk_to_curve25519}. It is the
+     * scalar RFC 8032 signs with, so the X25519 and Ed25519 public keys are the same point in two coordinates.
+     *
+     * @return a fresh copy; the caller zeroes it when done
+     */
+    public byte[] x25519PrivateKey() {
+        checkLive();
+        byte[] digest = new byte[SHA512_LENGTH];
+        try {
+            MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+            sha512.update(seed);
+            sha512.digest(digest, 0, SHA512_LENGTH);
+            byte[] k = Arrays.copyOf(digest, SCALAR_LENGTH);
+            k[0] &= (byte) CLAMP_LOW;
+            k[SCALAR_LENGTH - 1] &= (byte) CLAMP_HIGH_CLEAR;
+            k[SCALAR_LENGTH - 1] |= (byte) CLAMP_HIGH_SET;
+            return k;
+        } catch (NoSuchAlgorithmException | DigestException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-512", e);
+        } finally {
+            Arrays.fill(digest, (byte) 0);
+        }
+    }
+
+    /** This node's X25519 public key (its Noise static key): {@code publicKey().x25519PublicKey()}. */
+    public byte[] x25519PublicKey() {
+        return publicKey.x25519PublicKey();
+    }
+
+    /**
+     * Reads a PEM "PRIVATE KEY" file (PKCS#8, RFC 8410) holding an Ed25519 key, as
+     * {@code openssl genpkey -algorithm ed25519} writes it.
+     *
+     * @throws KeyFormatException with reason IO when the file is missing or unreadable, ENCODING when it is not an
+     *         Ed25519 PKCS#8 PEM file; the message names the file and what was found
+     */
+    public static Mp2pIdentity load(Path path) throws KeyFormatException {
+        byte[] text = KeyFiles.readFile(path);
+        PemObject pem = null;
+        try {
+            pem = KeyFiles.readPem(text, path.toString(), KeyFiles.PRIVATE_KEY_LABEL);
+            return new Mp2pIdentity(parsePkcs8(pem.getContent(), path.toString()));
+        } finally {
+            Arrays.fill(text, (byte) 0);
+            if (pem != null) {
+                // PemObject hands out its own array, so this wipes the decoded DER.
+                Arrays.fill(pem.getContent(), (byte) 0);
+            }
+        }
+    }
+
+    private static byte[] parsePkcs8(byte[] der, String source) throws KeyFormatException {
+        PrivateKeyInfo info;
+        try {
+            info = PrivateKeyInfo.getInstance(ASN1Primitive.fromByteArray(der));
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle reports malformed DER with IOException, IllegalArgumentException and relatives.
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + " does not hold a valid PKCS#8 structure: " + KeyFiles.describe(e), e);
+        }
+        ASN1OctetString wrapped = info.getPrivateKey();
+        try {
+            return seedOf(info, source);
+        } finally {
+            // The octets are Bouncy Castle's own copy of the encoded seed.
+            Arrays.fill(wrapped.getOctets(), (byte) 0);
+        }
+    }
+
+    private static byte[] seedOf(PrivateKeyInfo info, String source) throws KeyFormatException {
+        AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
+        if (!KeyFiles.ED25519_OID.equals(algorithm.getAlgorithm())) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    KeyFiles.wrongAlgorithm(source, algorithm.getAlgorithm()));
+        }
+        if (algorithm.getParameters() != null) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + ": RFC 8410 says the Ed25519 algorithm identifier has no parameters");
+        }
+        ASN1Integer version = info.getVersion();
+        if (!version.hasValue(PKCS8_V1) && !version.hasValue(PKCS8_V2)) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + ": unknown PKCS#8 version " + version.getValue());
+        }
+        ASN1OctetString inner;
+        try {
+            inner = ASN1OctetString.getInstance(info.parsePrivateKey());
+        } catch (IOException | RuntimeException e) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + ": the Ed25519 private key is not an OCTET STRING: " + KeyFiles.describe(e), e);
+        }
+        byte[] octets = inner.getOctets();
+        try {
+            if (octets.length != SEED_LENGTH) {
+                throw new KeyFormatException(KeyFormatException.Reason.LENGTH, source + " holds a " + octets.length
+                        + "-byte private key; an Ed25519 private key is " + SEED_LENGTH + " bytes");
+            }
+            byte[] seed = octets.clone();
+            checkEmbeddedPublicKey(info, seed, source);
+            return seed;
+        } finally {
+            Arrays.fill(octets, (byte) 0);
+        }
+    }
+
+    /** A PKCS#8 v2 file may repeat the public key; one that does not match the seed means a corrupted file. */
+    private static void checkEmbeddedPublicKey(PrivateKeyInfo info, byte[] seed, String source)
+            throws KeyFormatException {
+        ASN1BitString embedded = info.getPublicKeyData();
+        if (embedded == null) {
+            return;
+        }
+        byte[] derived = new byte[PeerKey.LENGTH];
+        Ed25519.generatePublicKey(seed, 0, derived, 0);
+        if (embedded.getPadBits() != 0 || !MessageDigest.isEqual(derived, embedded.getBytes())) {
+            Arrays.fill(seed, (byte) 0);
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + ": the public key stored in the file does not match its private key");
+        }
+    }
+
+    /**
+     * Writes this identity as a PEM "PRIVATE KEY" (PKCS#8 v1, RFC 8410), the form openssl reads and writes. The
+     * file is created with mode 0600 (where the file system has POSIX permissions), written in full and forced to
+     * disk under a temporary name, then moved into place, so it is never readable by others nor half-written.
+     *
+     * @param overwrite replace an existing file; when false an existing file is left alone
+     * @throws java.nio.file.FileAlreadyExistsException when the file exists and {@code overwrite} is false
+     * @throws IOException when the file cannot be written
+     */
+    public void save(Path path, boolean overwrite) throws IOException {
+        checkLive();
+        byte[] der = KeyFiles.concat(KeyFiles.PKCS8_PREFIX, seed);
+        byte[] pem = null;
+        try {
+            pem = KeyFiles.encodePem(KeyFiles.PRIVATE_KEY_LABEL, der);
+            KeyFiles.writePrivate(path, pem, overwrite);
+        } finally {
+            Arrays.fill(der, (byte) 0);
+            if (pem != null) {
+                Arrays.fill(pem, (byte) 0);
+            }
+        }
     }
 
     /** Signs {@code message} with Ed25519 (pure, no context). */

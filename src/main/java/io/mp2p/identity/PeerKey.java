@@ -1,13 +1,23 @@
 package io.mp2p.identity;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
+import org.bouncycastle.asn1.ASN1BitString;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.bouncycastle.util.encoders.Base32;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
  * A peer's identity: its Ed25519 public key (RFC 8032). Immutable and safe to share between threads.
@@ -24,6 +34,8 @@ import org.bouncycastle.util.encoders.Base32;
  * PeerKey peer = PeerKey.parse("3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29");
  * String host = peer.hostName();          // "hnvcpppow2sc2yvdvdicu3yno5steflxdxrehjr2ybekdc2z3iuq.mp2p"
  * PeerKey same = PeerKey.parse(host);     // equal to peer
+ * byte[] noiseStatic = peer.x25519PublicKey(); // 5bf55c73...947d, this key's X25519 (Montgomery) form
+ * PeerKey fromFile = PeerKey.load(Path.of("peer.pub.pem"));   // an SPKI "PUBLIC KEY" PEM file
  * }</pre>
  */
 public final class PeerKey {
@@ -41,7 +53,14 @@ public final class PeerKey {
     /** RFC 4648 pads 32 bytes to 56 characters; the unpadded form drops these four. */
     private static final String BASE32_PADDING = "====";
 
+    /** The field prime of Curve25519 / Ed25519: 2^255 - 19. */
+    private static final BigInteger FIELD_PRIME = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+    /** RFC 8032 encodes the sign of x in the top bit of the last byte; y is the other 255 bits. */
+    private static final int SIGN_BIT_MASK = 0x7f;
+
     private final byte[] key;
+    /** Computed on first use: parsing many keys should not pay a modular inversion each. */
+    private volatile byte[] x25519;
 
     private PeerKey(byte[] key) {
         this.key = key;
@@ -146,6 +165,115 @@ public final class PeerKey {
     /** Copies the 32 raw key bytes into {@code out} at {@code offset}, for codecs that avoid allocation. */
     public void copyTo(byte[] out, int offset) {
         System.arraycopy(key, 0, out, offset, LENGTH);
+    }
+
+    /**
+     * This key in its X25519 (Montgomery u-coordinate) form, the peer's Noise static key: u = (1 + y) / (1 - y)
+     * mod 2^255 - 19, 32 bytes little-endian. Equal to libsodium's {@code crypto_sign_ed25519_pk_to_curve25519}.
+     * The map forgets the sign of x, so it cannot be inverted; that is why the initiation carries the Ed25519 key.
+     *
+     * @return a fresh copy
+     */
+    public byte[] x25519PublicKey() {
+        byte[] u = x25519;
+        if (u == null) {
+            u = toMontgomery(key);
+            x25519 = u;
+        }
+        return u.clone();
+    }
+
+    private static byte[] toMontgomery(byte[] edwards) {
+        byte[] bigEndian = new byte[LENGTH];
+        for (int i = 0; i < LENGTH; i++) {
+            bigEndian[i] = edwards[LENGTH - 1 - i];
+        }
+        bigEndian[0] &= SIGN_BIT_MASK;
+        BigInteger y = new BigInteger(1, bigEndian);
+        // y = 1 is the neutral point, which construction refused, so 1 - y is invertible.
+        BigInteger u = BigInteger.ONE.add(y)
+                .multiply(BigInteger.ONE.subtract(y).mod(FIELD_PRIME).modInverse(FIELD_PRIME))
+                .mod(FIELD_PRIME);
+        byte[] magnitude = u.toByteArray();
+        byte[] out = new byte[LENGTH];
+        // toByteArray is big-endian, minimal, and may have a leading sign byte: copy from the low end.
+        for (int i = 0; i < LENGTH && i < magnitude.length; i++) {
+            out[i] = magnitude[magnitude.length - 1 - i];
+        }
+        return out;
+    }
+
+    /**
+     * This key as a PEM "PUBLIC KEY" (X.509 SubjectPublicKeyInfo, RFC 8410), the form
+     * {@code openssl pkey -pubout} prints.
+     */
+    public String toPem() {
+        StringWriter out = new StringWriter();
+        try (PemWriter writer = new PemWriter(out)) {
+            writer.writeObject(new PemObject(KeyFiles.PUBLIC_KEY_LABEL, KeyFiles.concat(KeyFiles.SPKI_PREFIX, key)));
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to a StringWriter cannot fail", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Reads a PEM "PUBLIC KEY" (SubjectPublicKeyInfo) holding an Ed25519 key.
+     *
+     * @throws KeyFormatException when the text is not PEM, holds another key type, or the key is not a valid point
+     */
+    public static PeerKey fromPem(String pem) throws KeyFormatException {
+        if (pem == null) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING, "no PEM text given");
+        }
+        return fromPem(new StringReader(pem), "the PEM text");
+    }
+
+    /**
+     * Reads a PEM "PUBLIC KEY" file holding an Ed25519 key.
+     *
+     * @throws KeyFormatException with reason IO when the file cannot be read, ENCODING when it is not an Ed25519
+     *         public key file; the message names the file
+     */
+    public static PeerKey load(Path path) throws KeyFormatException {
+        byte[] text = KeyFiles.readFile(path);
+        return fromPem(new StringReader(new String(text, StandardCharsets.US_ASCII)), path.toString());
+    }
+
+    private static PeerKey fromPem(java.io.Reader text, String source) throws KeyFormatException {
+        PemObject pem = KeyFiles.readPem(text, source, KeyFiles.PUBLIC_KEY_LABEL);
+        SubjectPublicKeyInfo info;
+        try {
+            info = SubjectPublicKeyInfo.getInstance(pem.getContent());
+        } catch (RuntimeException e) {
+            // Bouncy Castle reports malformed DER with IllegalArgumentException and relatives.
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + " does not hold a valid SubjectPublicKeyInfo: " + KeyFiles.describe(e), e);
+        }
+        AlgorithmIdentifier algorithm = info.getAlgorithm();
+        if (!KeyFiles.ED25519_OID.equals(algorithm.getAlgorithm())) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    KeyFiles.wrongAlgorithm(source, algorithm.getAlgorithm()));
+        }
+        if (algorithm.getParameters() != null) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + ": RFC 8410 says the Ed25519 algorithm identifier has no parameters");
+        }
+        ASN1BitString bits = info.getPublicKeyData();
+        if (bits.getPadBits() != 0) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + ": the public key BIT STRING does not hold whole bytes");
+        }
+        byte[] raw = bits.getOctets();
+        if (raw.length != LENGTH) {
+            throw new KeyFormatException(KeyFormatException.Reason.LENGTH,
+                    source + " holds a " + raw.length + "-byte public key; an Ed25519 key is " + LENGTH + " bytes");
+        }
+        try {
+            return fromBytes(raw);
+        } catch (KeyFormatException e) {
+            throw new KeyFormatException(e.reason(), source + ": " + e.getMessage(), e);
+        }
     }
 
     /** The canonical text form: 64 lowercase hex characters. */
