@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Seeded property tests: random payloads, prologues, buffer offsets, over the supported suites. */
 class NoisePropertyTest {
-    private static final int CASES = 120;
+    private static final int CASES = 80;
     private static final int MAX_PAYLOAD = 2000;
     private static final int MAX_PROLOGUE = 64;
     private static final int MAX_OFFSET = 50;
