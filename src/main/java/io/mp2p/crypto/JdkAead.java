@@ -60,11 +60,33 @@ public final class JdkAead implements AeadCipher {
         private final byte[] key;
         private final SecretKeySpec spec;
         private final byte[] nonce = new byte[NONCE_LENGTH];
+        private long lastNonce;
+        private boolean initialized;
+        private boolean destroyed;
 
         Keyed(Cipher cipher, byte[] key) {
             this.cipher = cipher;
             this.key = key;
             this.spec = new SecretKeySpec(key, keyAlgorithm);
+        }
+
+        /**
+         * Initialises the cipher for nonce {@code n}. The JDK's ChaCha20-Poly1305 refuses two
+         * initialisations in a row with the same key and nonce, even to decrypt; a forged packet
+         * with counter n would then make the genuine one fail. For decryption only, an init with
+         * another nonce in between clears that check; encryption keeps the JDK's refusal, which
+         * guards against nonce reuse.
+         */
+        private void init(int mode, long n) throws GeneralSecurityException {
+            if (destroyed) {
+                throw new IllegalStateException("this key was destroyed");
+            }
+            if (mode == Cipher.DECRYPT_MODE && !bigEndian && initialized && n == lastNonce) {
+                cipher.init(mode, spec, params(n + 1));
+            }
+            cipher.init(mode, spec, params(n));
+            lastNonce = n;
+            initialized = true;
         }
 
         private AlgorithmParameterSpec params(long n) {
@@ -78,7 +100,7 @@ public final class JdkAead implements AeadCipher {
         @Override
         public int encrypt(long n, byte[] ad, int adOff, int adLen, byte[] in, int inOff, int inLen, byte[] out,
                            int outOff) throws GeneralSecurityException {
-            cipher.init(Cipher.ENCRYPT_MODE, spec, params(n));
+            init(Cipher.ENCRYPT_MODE, n);
             if (adLen > 0) {
                 cipher.updateAAD(ad, adOff, adLen);
             }
@@ -91,7 +113,7 @@ public final class JdkAead implements AeadCipher {
             if (inLen < TAG_LENGTH) {
                 throw new javax.crypto.AEADBadTagException("ciphertext shorter than the tag");
             }
-            cipher.init(Cipher.DECRYPT_MODE, spec, params(n));
+            init(Cipher.DECRYPT_MODE, n);
             if (adLen > 0) {
                 cipher.updateAAD(ad, adOff, adLen);
             }
@@ -100,6 +122,8 @@ public final class JdkAead implements AeadCipher {
 
         @Override
         public void destroy() {
+            // The SecretKeySpec's private copy cannot be wiped, so refuse any further use of it.
+            destroyed = true;
             Arrays.fill(key, (byte) 0);
             // SecretKeySpec keeps a private copy we cannot reach, and the Cipher an expanded key
             // schedule: re-keying the Cipher with zeros at least overwrites the schedule.

@@ -104,6 +104,11 @@ public final class CipherState {
     public int encrypt(long nonce, byte[] ad, int adOff, int adLen, byte[] in, int inOff, int inLen, byte[] out,
                        int outOff) throws NoiseException {
         checkUsable(nonce);
+        if (inLen + TAG_LENGTH > HandshakeState.MAX_MESSAGE_LENGTH) {
+            // Noise §3 caps every message, transport ones included, at 65,535 bytes.
+            throw new MessageTooLongException("a message of " + (inLen + TAG_LENGTH) + " bytes exceeds "
+                    + HandshakeState.MAX_MESSAGE_LENGTH);
+        }
         if (out.length - outOff < inLen + TAG_LENGTH) {
             throw new OutputBufferTooSmallException("output needs " + (inLen + TAG_LENGTH) + " bytes, has "
                     + (out.length - outOff));
@@ -119,6 +124,10 @@ public final class CipherState {
     public int decrypt(long nonce, byte[] ad, int adOff, int adLen, byte[] in, int inOff, int inLen, byte[] out,
                        int outOff) throws NoiseException {
         checkUsable(nonce);
+        if (inLen > HandshakeState.MAX_MESSAGE_LENGTH) {
+            throw new MessageTooLongException("a message of " + inLen + " bytes exceeds "
+                    + HandshakeState.MAX_MESSAGE_LENGTH);
+        }
         if (inLen < TAG_LENGTH) {
             throw new TruncatedMessageException("ciphertext of " + inLen + " bytes is shorter than its "
                     + TAG_LENGTH + "-byte tag");
