@@ -84,6 +84,11 @@ public final class GroupAddresses {
 
     /** H = SHA-256(ASCII("mp2p-group-v1") || key), the hash every derived group is cut from. */
     static byte[] groupHash(PeerKey key) {
+        return groupHash(key.encoded());
+    }
+
+    /** {@link #groupHash(PeerKey)} over raw key bytes, so that tests can sample hash inputs without key generation. */
+    static byte[] groupHash(byte[] key) {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
@@ -92,12 +97,16 @@ public final class GroupAddresses {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
         sha256.update(LABEL);
-        sha256.update(key.encoded());
+        sha256.update(key);
         return sha256.digest();
     }
 
     /** The key's transient global IPv6 group: ff1e followed by the first 112 bits of H. */
     public static Inet6Address ipv6(PeerKey key) {
+        return ipv6(key.encoded());
+    }
+
+    static Inet6Address ipv6(byte[] key) {
         byte[] h = groupHash(key);
         byte[] addr = new byte[IPv6.LENGTH];
         addr[0] = (byte) IPV6_MULTICAST_BYTE;
@@ -111,6 +120,10 @@ public final class GroupAddresses {
      * that is expected and harmless, since mac1 lets a node drop other nodes' packets cheaply.
      */
     public static Inet4Address ipv4(PeerKey key) {
+        return ipv4(key.encoded());
+    }
+
+    static Inet4Address ipv4(byte[] key) {
         byte[] h = groupHash(key);
         long word = uint32(h, IPV4_HASH_OFFSET);
         return ipv4Group((int) (word % IPV4_RANGE_SIZE));
@@ -126,6 +139,10 @@ public final class GroupAddresses {
      */
     public static Inet6Address unicastPrefixBased(PeerKey key, Inet6Address prefix, int prefixLength)
             throws AddressException {
+        return unicastPrefixBased(key.encoded(), prefix, prefixLength);
+    }
+
+    static Inet6Address unicastPrefixBased(byte[] key, Inet6Address prefix, int prefixLength) throws AddressException {
         byte[] h = groupHash(key);
         return prefixBased(prefix, prefixLength, (int) uint32(h, GROUP_ID_HASH_OFFSET));
     }
