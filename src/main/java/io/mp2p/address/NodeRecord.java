@@ -273,7 +273,8 @@ public final class NodeRecord {
             throw new NodeRecordException(NodeRecordException.Reason.KEY,
                     "expected <64 hex key>@ after \"" + SCHEME_PREFIX + "\", found no '@'");
         }
-        PeerKey key = parseKey(rest.substring(0, at));
+        String keyText = rest.substring(0, at);
+        checkKeyText(keyText);
         rest = rest.substring(at + 1);
 
         int question = rest.indexOf('?');
@@ -349,14 +350,27 @@ public final class NodeRecord {
         }
         Instant expires = Instant.ofEpochSecond(parseExpires(expiresText));
         byte[] signature = parseSignature(sigText);
+        // The curve check costs a scalar multiplication, so it runs after every cheap check has passed.
+        PeerKey key = parseKey(keyText);
         return new NodeRecord(key, group, port, expires, signature);
     }
 
-    private static PeerKey parseKey(String hex) throws NodeRecordException {
+    private static void checkKeyText(String hex) throws NodeRecordException {
         if (hex.length() != PeerKey.HEX_LENGTH) {
             throw new NodeRecordException(NodeRecordException.Reason.KEY, "the public key is "
                     + PeerKey.HEX_LENGTH + " hex characters, got " + hex.length());
         }
+        for (int i = 0; i < hex.length(); i++) {
+            char c = hex.charAt(i);
+            // Checked here because PeerKey.fromHex lets non-ASCII digits (e.g. fullwidth) through to HexFormat.
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                throw new NodeRecordException(NodeRecordException.Reason.KEY, "the public key has only hex digits "
+                        + "0-9 a-f, found '" + NodeRecordException.printable(String.valueOf(c)) + "' at position " + (i + 1));
+            }
+        }
+    }
+
+    private static PeerKey parseKey(String hex) throws NodeRecordException {
         try {
             return PeerKey.fromHex(hex);
         } catch (KeyFormatException e) {

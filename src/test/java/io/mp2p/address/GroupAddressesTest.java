@@ -220,6 +220,10 @@ class GroupAddressesTest {
         assertFalse(GroupAddresses.isMp2pGroup(null));
     }
 
+    static InetAddress parseAny(String text) throws Exception {
+        return address(text);
+    }
+
     private static InetAddress address(String text) throws Exception {
         if (text.contains(".") && text.contains(":")) {
             // IPv4-mapped: build the 16 bytes by hand so it stays an Inet6Address.
