@@ -19,8 +19,9 @@ public final class LoadDetector {
     private final int threshold;
     private final long[] bucketIds = new long[BUCKETS];
     private final int[] counts = new int[BUCKETS];
-    private boolean wasUnderLoad;
-    private long lastUnderLoad;
+    private boolean everUnderLoad;
+    /** The node is under load until this time (exclusive) once {@link #everUnderLoad}. */
+    private long underLoadUntil;
 
     /**
      * @param thresholdPerSecond the node is under load above this many handshakes per second
@@ -36,34 +37,54 @@ public final class LoadDetector {
     /** Counts one handshake packet received at {@code now}. */
     public synchronized void recordHandshake(long now) {
         long id = Math.floorDiv(now, BUCKET_NANOS);
-        int slot = (int) Math.floorMod(id, (long) BUCKETS);
-        if (bucketIds[slot] != id || counts[slot] == 0) {
+        int slot = slot(id);
+        if (bucketIds[slot] != id) {
             bucketIds[slot] = id;
             counts[slot] = 0;
         }
         if (counts[slot] < Integer.MAX_VALUE) {
             counts[slot]++;
         }
-        update(now, id);
-    }
-
-    /** Whether the node is under load at {@code now}. */
-    public synchronized boolean isUnderLoad(long now) {
-        update(now, Math.floorDiv(now, BUCKET_NANOS));
-        return wasUnderLoad && now - lastUnderLoad < CookieConstants.UNDER_LOAD_HOLD_NANOS;
-    }
-
-    private void update(long now, long currentId) {
+        // Only a record can raise the count, so this is where "under load" can start. Computing when
+        // the count will fall back to the threshold (rather than noticing it at some later call)
+        // makes the answer independent of how often isUnderLoad is asked.
         long sum = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            long age = currentId - bucketIds[i];
-            if (counts[i] != 0 && age >= 0 && age < BUCKETS) {
-                sum += counts[i];
+        for (int age = 0; age < BUCKETS; age++) {
+            sum += countAtAge(id, age);
+        }
+        if (sum <= threshold) {
+            return;
+        }
+        for (int age = BUCKETS - 1; age >= 0; age--) {
+            sum -= countAtAge(id, age);
+            if (sum <= threshold) {
+                // The bucket of this age leaves the window when BUCKETS buckets have begun since it.
+                long windowDrop = (id - age + BUCKETS) * BUCKET_NANOS;
+                long until = windowDrop + CookieConstants.UNDER_LOAD_HOLD_NANOS;
+                if (!everUnderLoad || until - underLoadUntil > 0) {
+                    underLoadUntil = until;
+                }
+                everUnderLoad = true;
+                return;
             }
         }
-        if (sum > threshold) {
-            wasUnderLoad = true;
-            lastUnderLoad = now;
-        }
+    }
+
+    /**
+     * Whether the node is under load at {@code now}: more than the threshold of handshakes in the
+     * last second, or less than a second since that last held.
+     */
+    public synchronized boolean isUnderLoad(long now) {
+        return everUnderLoad && now - underLoadUntil < 0;
+    }
+
+    private int countAtAge(long currentId, int age) {
+        long id = currentId - age;
+        int slot = slot(id);
+        return bucketIds[slot] == id ? counts[slot] : 0;
+    }
+
+    private static int slot(long id) {
+        return (int) Math.floorMod(id, (long) BUCKETS);
     }
 }
