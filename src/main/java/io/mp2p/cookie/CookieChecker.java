@@ -168,7 +168,7 @@ public final class CookieChecker implements Destroyable {
         System.arraycopy(address, 0, input, 0, address.length);
         input[address.length] = (byte) (port >>> Byte.SIZE);
         input[address.length + 1] = (byte) port;
-        byte[] full = Hmac.full(r, input, 0, address.length + PORT_LENGTH, null, 0, 0);
+        byte[] full = Hmac.full(r, input, 0, address.length + PORT_LENGTH);
         byte[] cookie = Arrays.copyOf(full, CookieConstants.COOKIE_LENGTH);
         Arrays.fill(full, (byte) 0);
         return cookie;

@@ -42,7 +42,7 @@ final class CookieCrypto {
     }
 
     private static AeadKey perReplyKey(byte[] cookieKey, byte[] reply, int replyOff) {
-        byte[] keyN = Hmac.full(cookieKey, reply, replyOff + CookieReply.NONCE_OFFSET, CookieReply.NONCE_LENGTH, null, 0, 0);
+        byte[] keyN = Hmac.full(cookieKey, reply, replyOff + CookieReply.NONCE_OFFSET, CookieReply.NONCE_LENGTH);
         try {
             return JdkAead.AESGCM.newKey(keyN);
         } finally {

@@ -22,15 +22,12 @@ final class Hmac {
     private Hmac() {
     }
 
-    /** Full 32-byte HMAC-SHA256 of the concatenation of the given ranges ({off, len} pairs per array). */
-    static byte[] full(byte[] key, byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
+    /** The 32-byte HMAC-SHA256(key, buf[off..off+len)). */
+    static byte[] full(byte[] key, byte[] buf, int off, int len) {
         HMac mac = new HMac(new SHA256Digest());
         KeyParameter param = new KeyParameter(key);
         mac.init(param);
-        mac.update(a, aOff, aLen);
-        if (b != null) {
-            mac.update(b, bOff, bLen);
-        }
+        mac.update(buf, off, len);
         byte[] out = new byte[SHA256_LENGTH];
         mac.doFinal(out, 0);
         // Re-keying with zeros overwrites the keyed inner and outer states.
@@ -41,7 +38,7 @@ final class Hmac {
 
     /** Writes the first {@code n} bytes of HMAC-SHA256(key, buf[off..off+len)) to {@code out[outOff..)}. */
     static void truncated(byte[] key, byte[] buf, int off, int len, byte[] out, int outOff, int n) {
-        byte[] full = full(key, buf, off, len, null, 0, 0);
+        byte[] full = full(key, buf, off, len);
         System.arraycopy(full, 0, out, outOff, n);
         Arrays.fill(full, (byte) 0);
     }
