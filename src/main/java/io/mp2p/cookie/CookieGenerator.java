@@ -1,0 +1,101 @@
+package io.mp2p.cookie;
+
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+
+import javax.security.auth.Destroyable;
+
+import io.mp2p.identity.PeerKey;
+import io.mp2p.wire.CookieReply;
+
+/**
+ * The initiator's side of spec §4.4–§4.5, one per remote peer: writes mac1 and mac2 into outgoing
+ * handshake packets and takes the cookies the remote answers with when it is under load.
+ * Thread-safe.
+ *
+ * <pre>{@code
+ * CookieGenerator macs = new CookieGenerator(remote);
+ * macs.addMacs(initiation, 0, HandshakeInitiation.LENGTH, now);   // last 32 bytes: mac1, mac2
+ * // a CookieReply arrives for this handshake:
+ * if (macs.consumeReply(reply, 0, reply.length, now) == CookieResult.ACCEPTED) { retry soon, mac2 will pass }
+ * }</pre>
+ */
+public final class CookieGenerator implements Destroyable {
+    private final byte[] mac1Key;
+    private final byte[] cookieKey;
+    private final byte[] lastMac1 = new byte[CookieConstants.MAC_LENGTH];
+    private boolean hasLastMac1;
+    private final byte[] cookie = new byte[CookieConstants.COOKIE_LENGTH];
+    private boolean hasCookie;
+    private long cookieReceivedAt;
+    private boolean destroyed;
+
+    /** A generator for packets addressed to {@code remote}. */
+    public CookieGenerator(PeerKey remote) {
+        this.mac1Key = Mac1.key(remote);
+        this.cookieKey = Hmac.labelledKey(CookieConstants.COOKIE_LABEL, remote);
+    }
+
+    /**
+     * Writes mac1 over {@code packet[off, off+len-32)} at {@code off+len-32}, and mac2 at
+     * {@code off+len-16}: keyed by a cookie received less than {@link CookieConstants#COOKIE_USABLE_NANOS}
+     * ago, else 16 zero bytes. Remembers mac1, which a CookieReply must answer.
+     *
+     * @throws IllegalArgumentException if {@code len} cannot hold the two MACs
+     */
+    public synchronized void addMacs(byte[] packet, int off, int len, long now) {
+        if (len < CookieConstants.MACS_LENGTH) {
+            throw new IllegalArgumentException("a handshake packet is longer than its two MACs, got " + len + " bytes");
+        }
+        int mac1Off = off + len - CookieConstants.MACS_LENGTH;
+        int mac2Off = mac1Off + CookieConstants.MAC_LENGTH;
+        Mac1.compute(mac1Key, packet, off, mac1Off - off, packet, mac1Off);
+        System.arraycopy(packet, mac1Off, lastMac1, 0, CookieConstants.MAC_LENGTH);
+        hasLastMac1 = true;
+        if (hasCookie && now - cookieReceivedAt < CookieConstants.COOKIE_USABLE_NANOS) {
+            Hmac.truncated(cookie, packet, off, mac2Off - off, packet, mac2Off, CookieConstants.MAC_LENGTH);
+        } else {
+            Arrays.fill(packet, mac2Off, mac2Off + CookieConstants.MAC_LENGTH, (byte) 0);
+        }
+    }
+
+    /**
+     * Takes the cookie of a CookieReply ({@code buf[off..off+len)}, one that {@link CookieReply#parse}
+     * accepted) answering the last packet {@link #addMacs} wrote. Each sent mac1 is answered at most
+     * once, so a replayed reply cannot reset the cookie's age. Never throws on bad input.
+     */
+    public synchronized CookieResult consumeReply(byte[] buf, int off, int len, long now) {
+        if (!hasLastMac1) {
+            return CookieResult.NO_PENDING_MAC;
+        }
+        if (!CookieReply.parse(buf, off, len).isOk()) {
+            return CookieResult.DECRYPT_FAILED;
+        }
+        byte[] plain = new byte[CookieConstants.COOKIE_LENGTH];
+        try {
+            CookieCrypto.open(cookieKey, buf, off, lastMac1, plain);
+        } catch (GeneralSecurityException e) {
+            Arrays.fill(plain, (byte) 0);
+            return CookieResult.DECRYPT_FAILED;
+        }
+        System.arraycopy(plain, 0, cookie, 0, CookieConstants.COOKIE_LENGTH);
+        Arrays.fill(plain, (byte) 0);
+        hasCookie = true;
+        cookieReceivedAt = now;
+        hasLastMac1 = false;
+        return CookieResult.ACCEPTED;
+    }
+
+    /** Zeroes the cookie; later packets carry a zero mac2 until a new reply is accepted. */
+    @Override
+    public synchronized void destroy() {
+        Arrays.fill(cookie, (byte) 0);
+        hasCookie = false;
+        destroyed = true;
+    }
+
+    @Override
+    public synchronized boolean isDestroyed() {
+        return destroyed;
+    }
+}

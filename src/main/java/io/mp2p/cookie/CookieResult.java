@@ -1,0 +1,17 @@
+package io.mp2p.cookie;
+
+/**
+ * What {@link CookieGenerator#consumeReply} did with a CookieReply.
+ *
+ * <pre>{@code
+ * if (generator.consumeReply(buf, 0, len, now) != CookieResult.ACCEPTED) stats.dropCookieReply();
+ * }</pre>
+ */
+public enum CookieResult {
+    /** The cookie was decrypted and will key mac2 of the next handshake packets. */
+    ACCEPTED,
+    /** No handshake packet was sent since the last accepted reply: nothing this reply can answer. */
+    NO_PENDING_MAC,
+    /** The reply does not authenticate (forged, tampered, answering another packet, or malformed). */
+    DECRYPT_FAILED
+}

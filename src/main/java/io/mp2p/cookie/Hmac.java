@@ -1,0 +1,50 @@
+package io.mp2p.cookie;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+import io.mp2p.crypto.Hashes;
+import io.mp2p.identity.PeerKey;
+
+/**
+ * HMAC-SHA256 under secret keys (cookie secret R, cookies, cookie_key). Bouncy Castle's HMac is used
+ * rather than javax.crypto.Mac because its key copy and keyed state can be overwritten afterwards,
+ * whereas SecretKeySpec keeps an unreachable copy of the key.
+ */
+final class Hmac {
+    private static final int SHA256_LENGTH = 32;
+    private static final int SHA256_BLOCK = 64;
+
+    private Hmac() {
+    }
+
+    /** The 32-byte HMAC-SHA256(key, buf[off..off+len)). */
+    static byte[] full(byte[] key, byte[] buf, int off, int len) {
+        HMac mac = new HMac(new SHA256Digest());
+        KeyParameter param = new KeyParameter(key);
+        mac.init(param);
+        mac.update(buf, off, len);
+        byte[] out = new byte[SHA256_LENGTH];
+        mac.doFinal(out, 0);
+        // Re-keying with zeros overwrites the keyed inner and outer states.
+        mac.init(new KeyParameter(new byte[SHA256_BLOCK]));
+        Arrays.fill(param.getKey(), (byte) 0);
+        return out;
+    }
+
+    /** Writes the first {@code n} bytes of HMAC-SHA256(key, buf[off..off+len)) to {@code out[outOff..)}. */
+    static void truncated(byte[] key, byte[] buf, int off, int len, byte[] out, int outOff, int n) {
+        byte[] full = full(key, buf, off, len);
+        System.arraycopy(full, 0, out, outOff, n);
+        Arrays.fill(full, (byte) 0);
+    }
+
+    /** SHA-256(ASCII(label) || key): the mac1 key and the cookie key of spec §4.4–§4.5. */
+    static byte[] labelledKey(String label, PeerKey key) {
+        return Hashes.SHA256.hash(label.getBytes(StandardCharsets.US_ASCII), key.encoded());
+    }
+}
