@@ -210,6 +210,14 @@ public final class GroupAddresses {
         return false;
     }
 
+    /**
+     * The canonical text of an address: dotted quad for IPv4, RFC 5952 (lowercase, "::" for the longest
+     * zero run) for IPv6. {@code InetAddress.getHostAddress()} does not compress IPv6.
+     */
+    public static String toText(InetAddress address) {
+        return address instanceof Inet4Address ? address.getHostAddress() : IPv6.format(address.getAddress());
+    }
+
     private static Inet6Address prefixBased(Inet6Address prefix, int prefixLength, int groupId)
             throws AddressException {
         if (prefix == null) {

@@ -116,13 +116,18 @@ public final class PeerKey {
                     "a hex peer key is " + HEX_LENGTH + " characters, got " + hex.length());
         }
         for (int i = 0; i < hex.length(); i++) {
-            if (Character.digit(hex.charAt(i), 16) < 0) {
+            // ASCII only: Character.digit also accepts fullwidth and other Unicode digits.
+            if (!isAsciiHex(hex.charAt(i))) {
                 throw new KeyFormatException(KeyFormatException.Reason.ALPHABET,
                         "a hex peer key has only 0-9 and a-f, found '" + printable(hex.charAt(i))
                                 + "' at position " + (i + 1));
             }
         }
         return fromBytes(HEX.parseHex(hex));
+    }
+
+    private static boolean isAsciiHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     /** Parses the 52-character unpadded base32 form (either case). */

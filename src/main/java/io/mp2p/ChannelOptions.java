@@ -1,0 +1,275 @@
+package io.mp2p;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+import io.mp2p.address.GroupAddresses;
+import io.mp2p.engine.CipherSuite;
+import io.mp2p.engine.Constants;
+import io.mp2p.transport.IpFamily;
+
+/**
+ * How a {@link SecureMulticastChannel} listens and connects. Immutable; build with {@link #builder()}.
+ *
+ * <pre>{@code
+ * ChannelOptions options = ChannelOptions.builder()
+ *         .networkInterface("eth0")            // required when several interfaces could carry multicast
+ *         .ipVersion(IpFamily.IPV6)            // ff1e:: groups; IPV4 (the default) uses 224.0.224.0-224.0.249.255
+ *         .trustPolicy(PeerTrustPolicy.allowList(Path.of("allowed_peers")))
+ *         .connectTimeout(Duration.ofSeconds(20))
+ *         .build();
+ * }</pre>
+ */
+public final class ChannelOptions {
+    /** Default multicast TTL: the local link. */
+    public static final int DEFAULT_TTL = 1;
+    /** Default interval between IGMP/MLD membership refreshes (snooping switches forget after ~260 s). */
+    public static final Duration DEFAULT_MEMBERSHIP_REFRESH = Duration.ofSeconds(60);
+    /** Default number of received messages a session holds for a slow reader before it drops new ones. */
+    public static final int DEFAULT_RECEIVE_QUEUE = 4096;
+
+    private final String networkInterface;
+    private final IpFamily ipVersion;
+    private final InetAddress group;
+    private final int port;
+    private final int peerPort;
+    private final int ttl;
+    private final boolean loopback;
+    private final Duration connectTimeout;
+    private final PeerTrustPolicy trustPolicy;
+    private final int pathMtu;
+    private final CipherSuite suite;
+    private final Duration membershipRefresh;
+    private final int receiveQueueCapacity;
+    private final SessionListener sessionListener;
+    private final HandshakeListener handshakeListener;
+
+    private ChannelOptions(Builder b) {
+        this.networkInterface = b.networkInterface;
+        this.ipVersion = b.ipVersion;
+        this.group = b.group;
+        this.port = b.port;
+        this.peerPort = b.peerPort == 0 ? b.port : b.peerPort;
+        this.ttl = b.ttl;
+        this.loopback = b.loopback;
+        this.connectTimeout = b.connectTimeout;
+        this.trustPolicy = b.trustPolicy;
+        this.pathMtu = b.pathMtu;
+        this.suite = b.suite;
+        this.membershipRefresh = b.membershipRefresh;
+        this.receiveQueueCapacity = b.receiveQueueCapacity;
+        this.sessionListener = b.sessionListener;
+        this.handshakeListener = b.handshakeListener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default options: the only multicast interface, IPv4, derived group, port 41414. */
+    public static ChannelOptions defaults() {
+        return builder().build();
+    }
+
+    /** The interface name, or null to require exactly one candidate. */
+    public String networkInterface() {
+        return networkInterface;
+    }
+
+    public IpFamily ipVersion() {
+        return ipVersion;
+    }
+
+    /** Our group, or null for the one derived from our key. */
+    public InetAddress group() {
+        return group;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The port peers listen on (by default, ours). */
+    public int peerPort() {
+        return peerPort;
+    }
+
+    public int ttl() {
+        return ttl;
+    }
+
+    public boolean loopback() {
+        return loopback;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public PeerTrustPolicy trustPolicy() {
+        return trustPolicy;
+    }
+
+    public int pathMtu() {
+        return pathMtu;
+    }
+
+    public CipherSuite suite() {
+        return suite;
+    }
+
+    public Duration membershipRefresh() {
+        return membershipRefresh;
+    }
+
+    public int receiveQueueCapacity() {
+        return receiveQueueCapacity;
+    }
+
+    /** Where incoming sessions go instead of {@link SecureMulticastChannel#accept()}, or null. */
+    public SessionListener sessionListener() {
+        return sessionListener;
+    }
+
+    /** Told of handshake retries (for progress output), or null. */
+    public HandshakeListener handshakeListener() {
+        return handshakeListener;
+    }
+
+    /** Builder with the defaults listed on each setter. */
+    public static final class Builder {
+        private String networkInterface;
+        private IpFamily ipVersion = IpFamily.IPV4;
+        private InetAddress group;
+        private int port = GroupAddresses.DEFAULT_PORT;
+        private int peerPort;
+        private int ttl = DEFAULT_TTL;
+        private boolean loopback = true;
+        private Duration connectTimeout = Duration.ofNanos(Constants.REKEY_ATTEMPT_TIME);
+        private PeerTrustPolicy trustPolicy = PeerTrustPolicy.acceptAny();
+        private int pathMtu = Constants.DEFAULT_PATH_MTU;
+        private CipherSuite suite = CipherSuite.AESGCM_SHA256;
+        private Duration membershipRefresh = DEFAULT_MEMBERSHIP_REFRESH;
+        private int receiveQueueCapacity = DEFAULT_RECEIVE_QUEUE;
+        private SessionListener sessionListener;
+        private HandshakeListener handshakeListener;
+
+        private Builder() {
+        }
+
+        /** The interface to join on, e.g. "eth0", or "lo" to stay on this host. Default: the only candidate. */
+        public Builder networkInterface(String name) {
+            this.networkInterface = name;
+            return this;
+        }
+
+        /** IPv4 (default) or IPv6 groups. */
+        public Builder ipVersion(IpFamily v) {
+            this.ipVersion = Objects.requireNonNull(v, "ipVersion");
+            return this;
+        }
+
+        /** Listen on this group instead of the one derived from our key (publish it in a node record). */
+        public Builder group(InetAddress g) {
+            if (g != null && !GroupAddresses.isMp2pGroup(g)) {
+                throw new IllegalArgumentException(g.getHostAddress() + " is not an mp2p group (ff1e::/16, ff3e::/16"
+                        + " or 224.0.224.0-224.0.249.255)");
+            }
+            this.group = g;
+            return this;
+        }
+
+        /** Our UDP port. Default 41414. */
+        public Builder port(int p) {
+            this.port = checkPort(p);
+            return this;
+        }
+
+        /** The port peers listen on. Default: our port. */
+        public Builder peerPort(int p) {
+            this.peerPort = checkPort(p);
+            return this;
+        }
+
+        /** Multicast TTL / hop limit: 0 this host, 1 (default) this link, more for routed multicast. */
+        public Builder ttl(int t) {
+            if (t < 0 || t > 255) {
+                throw new IllegalArgumentException("ttl must be 0..255, got " + t);
+            }
+            this.ttl = t;
+            return this;
+        }
+
+        /** Whether our multicast reaches other programs on this host. Default true. */
+        public Builder loopback(boolean l) {
+            this.loopback = l;
+            return this;
+        }
+
+        /** How long {@link SecureMulticastChannel#connect} waits. Default 90 s (REKEY_ATTEMPT_TIME). */
+        public Builder connectTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("connect timeout must be positive, got " + d);
+            }
+            this.connectTimeout = d;
+            return this;
+        }
+
+        public Builder trustPolicy(PeerTrustPolicy p) {
+            this.trustPolicy = Objects.requireNonNull(p, "trustPolicy");
+            return this;
+        }
+
+        /** IP packet size of the path. Default 1280 (the IPv6 minimum). */
+        public Builder pathMtu(int mtu) {
+            if (mtu < 576 || mtu > 65_535) {
+                throw new IllegalArgumentException("path MTU must be 576..65535, got " + mtu);
+            }
+            this.pathMtu = mtu;
+            return this;
+        }
+
+        public Builder suite(CipherSuite s) {
+            this.suite = Objects.requireNonNull(s, "suite");
+            return this;
+        }
+
+        public Builder membershipRefresh(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("membership refresh must be positive, got " + d);
+            }
+            this.membershipRefresh = d;
+            return this;
+        }
+
+        public Builder receiveQueueCapacity(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("receive queue capacity must be positive, got " + n);
+            }
+            this.receiveQueueCapacity = n;
+            return this;
+        }
+
+        public Builder sessionListener(SessionListener l) {
+            this.sessionListener = l;
+            return this;
+        }
+
+        public Builder handshakeListener(HandshakeListener l) {
+            this.handshakeListener = l;
+            return this;
+        }
+
+        private static int checkPort(int p) {
+            if (p < 1 || p > 65_535) {
+                throw new IllegalArgumentException("port must be 1..65535, got " + p);
+            }
+            return p;
+        }
+
+        public ChannelOptions build() {
+            return new ChannelOptions(this);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.mp2p;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+import io.mp2p.identity.KeyFormatException;
+import io.mp2p.identity.PeerKey;
+
+/**
+ * Which peers may open a session with us, and which we may connect to (the JSSE TrustManager's job).
+ * A refused peer never gets a session; the refusal is logged.
+ *
+ * <pre>{@code
+ * PeerTrustPolicy any = PeerTrustPolicy.acceptAny();
+ * PeerTrustPolicy listed = PeerTrustPolicy.allowList(Path.of("allowed_peers"));   // one hex key per line
+ * PeerTrustPolicy custom = peer -> peer.toHex().startsWith("3b6a");
+ * }</pre>
+ */
+@FunctionalInterface
+public interface PeerTrustPolicy {
+    /** Whether {@code peer} may have a session with us. Called on the channel's I/O thread: keep it quick. */
+    boolean isTrusted(PeerKey peer);
+
+    /** Every peer. Anyone who knows our key can then open a session: decide whether that is what you want. */
+    static PeerTrustPolicy acceptAny() {
+        return peer -> true;
+    }
+
+    /** Exactly these peers. */
+    static PeerTrustPolicy allowList(Collection<PeerKey> peers) {
+        Set<PeerKey> copy = Set.copyOf(peers);
+        return copy::contains;
+    }
+
+    /**
+     * The peers listed in a file like OpenSSH's {@code authorized_keys}: one key per line (hex or
+     * base32), blank lines and text after {@code #} ignored.
+     *
+     * @throws KeyFormatException naming the file and line of a bad key, or why the file cannot be read
+     */
+    static PeerTrustPolicy allowList(Path file) throws KeyFormatException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new KeyFormatException(KeyFormatException.Reason.IO, "cannot read allow-list " + file + ": "
+                    + e.getMessage());
+        }
+        java.util.Set<PeerKey> keys = new java.util.HashSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int hash = line.indexOf('#');
+            String text = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            try {
+                keys.add(PeerKey.parse(text));
+            } catch (KeyFormatException e) {
+                throw new KeyFormatException(e.reason(), file + " line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return allowList(keys);
+    }
+}

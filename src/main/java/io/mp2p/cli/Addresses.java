@@ -1,0 +1,53 @@
+package io.mp2p.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Literal IP addresses only: the tool never resolves names, so a typo cannot become a DNS query. */
+final class Addresses {
+    private Addresses() {
+    }
+
+    /** The address written in {@code text} (IPv4 dotted quad or IPv6, optionally in brackets), or null. */
+    static InetAddress parseLiteral(String text) {
+        String s = text.strip();
+        if (s.startsWith("[") && s.endsWith("]")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        if (s.isEmpty() || !s.matches("[0-9a-fA-F:.]+")) {
+            return null;
+        }
+        if (!s.contains(":")) {
+            String[] parts = s.split("\\.", -1);
+            if (parts.length != 4) {
+                return null;
+            }
+            byte[] b = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+                    return null;
+                }
+                int v = Integer.parseInt(parts[i]);
+                if (v > 255) {
+                    return null;
+                }
+                b[i] = (byte) v;
+            }
+            return byAddress(b);
+        }
+        try {
+            // A string of hex digits, colons and dots is parsed as a literal by InetAddress: no lookup.
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static InetAddress byAddress(byte[] b) {
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

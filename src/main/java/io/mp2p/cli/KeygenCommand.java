@@ -1,0 +1,41 @@
+package io.mp2p.cli;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.mp2p.identity.Mp2pIdentity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mp2p keygen [-o FILE] [--force]}. */
+@Command(name = "keygen", mixinStandardHelpOptions = true,
+        description = "Create a new Ed25519 key (PEM PKCS#8, mode 0600) and print its public key.")
+final class KeygenCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+            description = "where to write the key; default: $MP2P_KEY, else ~/.mp2p/identity.pem")
+    Path out;
+
+    @Option(names = "--force", description = "replace an existing key file (its identity is lost)")
+    boolean force;
+
+    @Override
+    public Integer call() throws CliException {
+        Path path = out != null ? out : KeyOption.defaultPath();
+        Mp2pIdentity id = Mp2pIdentity.generate();
+        try {
+            PrivateDirectory.create(path.toAbsolutePath().getParent());
+            id.save(path, force);
+        } catch (FileAlreadyExistsException e) {
+            throw new CliException(path + " already exists; use --force to replace it (its identity is lost)");
+        } catch (IOException e) {
+            throw new CliException("cannot write " + path + ": " + e.getMessage());
+        } finally {
+            id.destroy();
+        }
+        System.out.println(id.publicKey().toHex());
+        System.err.println("mp2p: wrote " + path);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,61 @@
+package io.mp2p.cli;
+
+import java.net.InetAddress;
+
+import io.mp2p.ChannelOptions;
+import io.mp2p.address.GroupAddresses;
+import io.mp2p.transport.IpFamily;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Where to listen and send: interface, IP version, port, TTL. Shared by listen, send, chat and ping. */
+final class NetworkOptions {
+    @Option(names = "--interface", paramLabel = "IF",
+            description = "network interface to use, e.g. eth0; 'lo' keeps everything on this host."
+                    + " Required when several interfaces could carry multicast.")
+    String networkInterface;
+
+    static final class Version {
+        @Option(names = "--ipv4", description = "use IPv4 groups 224.0.224.0-224.0.249.255 (default)")
+        boolean ipv4;
+        @Option(names = "--ipv6", description = "use IPv6 groups ff1e::/16")
+        boolean ipv6;
+    }
+
+    @ArgGroup(exclusive = true)
+    Version version;
+
+    @Option(names = "--port", paramLabel = "N", description = "UDP port (default: ${DEFAULT-VALUE})")
+    int port = GroupAddresses.DEFAULT_PORT;
+
+    @Option(names = "--ttl", paramLabel = "N",
+            description = "multicast TTL / hop limit: 0 this host, 1 this link (default: ${DEFAULT-VALUE})")
+    int ttl = ChannelOptions.DEFAULT_TTL;
+
+    IpFamily family() {
+        return version != null && version.ipv6 ? IpFamily.IPV6 : IpFamily.IPV4;
+    }
+
+    ChannelOptions.Builder builder() throws CliException {
+        if (port < 1 || port > 65_535) {
+            throw new CliException("--port must be 1..65535, got " + port, ExitCodes.USAGE);
+        }
+        if (ttl < 0 || ttl > 255) {
+            throw new CliException("--ttl must be 0..255, got " + ttl, ExitCodes.USAGE);
+        }
+        return ChannelOptions.builder().networkInterface(networkInterface).ipVersion(family()).port(port).ttl(ttl);
+    }
+
+    /** Parses a group given on the command line: a literal address, never a host name (no DNS lookup). */
+    static InetAddress parseGroup(String text, String flag) throws CliException {
+        InetAddress a = Addresses.parseLiteral(text);
+        if (a == null) {
+            throw new CliException(flag + ": '" + text + "' is not an IP address", ExitCodes.USAGE);
+        }
+        if (!GroupAddresses.isMp2pGroup(a)) {
+            throw new CliException(flag + ": " + text + " is not an mp2p group (ff1e::/16, ff3e::/16 or"
+                    + " 224.0.224.0-224.0.249.255)", ExitCodes.USAGE);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,62 @@
+package io.mp2p.engine;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The protocol's constants, in nanoseconds where they are times. The specification constants are
+ * those of spec/PROTOCOL.md §3 (WireGuard's timers); the implementation constants do not affect
+ * interoperability and are listed in spec/PROTOCOL.md §8.
+ */
+public final class Constants {
+    private Constants() {
+    }
+
+    // ---- specification constants (spec/PROTOCOL.md §3) ----
+
+    /** Start a new handshake after sending this many messages on a session. */
+    public static final long REKEY_AFTER_MESSAGES = 1L << 60;
+    /** Never send or accept a counter at or past this (an unsigned 64-bit value). */
+    public static final long REJECT_AFTER_MESSAGES = -1L - (1L << 13);
+    /** The initiator of a session rekeys when the session is this old. */
+    public static final long REKEY_AFTER_TIME = TimeUnit.SECONDS.toNanos(120);
+    /** A session older than this is not used to send or receive. */
+    public static final long REJECT_AFTER_TIME = TimeUnit.SECONDS.toNanos(180);
+    /** Give up retrying a handshake after this long. */
+    public static final long REKEY_ATTEMPT_TIME = TimeUnit.SECONDS.toNanos(90);
+    /** Retry an unanswered initiation after this long, plus jitter. */
+    public static final long REKEY_TIMEOUT = TimeUnit.SECONDS.toNanos(5);
+    /** Upper bound of the uniform jitter added to each retry. */
+    public static final long REKEY_TIMEOUT_JITTER_MAX = TimeUnit.MILLISECONDS.toNanos(333);
+    /** Send an empty packet if we received data but sent nothing for this long. */
+    public static final long KEEPALIVE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    /** Largest application message. */
+    public static final int MAX_MESSAGE_LENGTH = 65_535;
+    /** IP packet size assumed unless configured: the IPv6 minimum MTU. */
+    public static final int DEFAULT_PATH_MTU = 1280;
+    /** IPv6 (40) + UDP (8) headers, the bound used for both address families. */
+    public static final int IP_UDP_OVERHEAD = 48;
+
+    // ---- implementation constants (spec/PROTOCOL.md §8) ----
+
+    /** Messages queued per peer while its handshake runs. */
+    public static final int MAX_QUEUED_MESSAGES = 1024;
+    /** Bytes of incomplete fragmented messages held per peer. */
+    public static final long MAX_REASSEMBLY_BYTES_PER_PEER = 1L << 20;
+    /** Bytes of incomplete fragmented messages held in total. */
+    public static final long MAX_REASSEMBLY_BYTES_TOTAL = 16L << 20;
+    /** Time for a fragmented message to complete. */
+    public static final long REASSEMBLY_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    /** Handshake packets per second past mac1 before cookies are required. */
+    public static final int HANDSHAKE_LOAD_THRESHOLD = 128;
+    /** Initiations per second per source once under load (WireGuard's limiter). */
+    public static final int RATE_LIMIT_PER_SECOND = 20;
+    /** Burst of initiations per source once under load. */
+    public static final int RATE_LIMIT_BURST = 5;
+    /** Sources tracked by the rate limiter. */
+    public static final int RATE_LIMIT_TABLE_SIZE = 65_536;
+    /** Failed responses read per pending handshake before it stops reading them. */
+    public static final int MAX_FAILED_RESPONSES = 8;
+
+    /** "No deadline": what {@link Endpoint#nextDeadline()} returns when nothing is scheduled. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+}

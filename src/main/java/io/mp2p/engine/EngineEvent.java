@@ -1,0 +1,43 @@
+package io.mp2p.engine;
+
+import io.mp2p.identity.PeerKey;
+
+/**
+ * What the engine tells its caller, in order, through {@link Endpoint#pollEvent()}.
+ */
+public sealed interface EngineEvent {
+    /** The peer this event is about. */
+    PeerKey peer();
+
+    /**
+     * A session with {@code peer} can carry data. {@code renewal} is false the first time (or after
+     * the peer's sessions had closed) and true for a rekey of a live peer.
+     */
+    record SessionEstablished(PeerKey peer, CipherSuite suite, boolean initiator, boolean renewal)
+            implements EngineEvent {
+    }
+
+    /** An application message from {@code peer}, delivered exactly once. */
+    record MessageReceived(PeerKey peer, byte[] message) implements EngineEvent {
+    }
+
+    /** An initiation went unanswered and is being retried: attempt {@code attempt} (2, 3, ...). */
+    record HandshakeRetrying(PeerKey peer, int attempt, long elapsedNanos) implements EngineEvent {
+    }
+
+    /**
+     * No answer within REKEY_ATTEMPT_TIME after {@code attempts} initiations; {@code droppedMessages}
+     * queued messages were discarded.
+     */
+    record HandshakeFailed(PeerKey peer, int attempts, long elapsedNanos, int droppedMessages)
+            implements EngineEvent {
+    }
+
+    /** A peer's valid initiation was refused by the trust policy. */
+    record PeerRefused(PeerKey peer) implements EngineEvent {
+    }
+
+    /** The last session with {@code peer} ended. */
+    record SessionClosed(PeerKey peer, CloseReason reason) implements EngineEvent {
+    }
+}

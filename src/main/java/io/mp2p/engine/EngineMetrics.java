@@ -1,0 +1,52 @@
+package io.mp2p.engine;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A snapshot of an engine's counters. {@code packetsIn} equals the sum of the packets that were
+ * processed and {@link #totalDrops()}: every datagram is accounted for.
+ *
+ * @param noiseMessagesProcessed handshake messages given to Noise (each costs Diffie-Hellman
+ *                               operations); packets dropped before this cost at most a MAC
+ */
+public record EngineMetrics(long packetsIn, long packetsOut, long bytesIn, long bytesOut, long[] dropCounts,
+                            long handshakesInitiated, long handshakesCompleted, long handshakesFailed,
+                            long noiseMessagesProcessed, long cookieRepliesSent, long messagesSent,
+                            long messagesDelivered, long messagesDroppedUnsent, long fragmentsRefused,
+                            long fragmentedMessagesExpired, long keepalivesSent, int sessionsLive, int peers,
+                            int handshakesPending, long reassemblyBytes) {
+
+    /** Packets dropped for {@code reason}. */
+    public long drops(DropReason reason) {
+        return dropCounts[reason.ordinal()];
+    }
+
+    /** Packets dropped for any reason. */
+    public long totalDrops() {
+        long sum = 0;
+        for (long d : dropCounts) {
+            sum += d;
+        }
+        return sum;
+    }
+
+    /** Drops by reason, omitting zeros. */
+    public Map<DropReason, Long> dropsByReason() {
+        Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
+        for (DropReason r : DropReason.values()) {
+            if (dropCounts[r.ordinal()] != 0) {
+                m.put(r, dropCounts[r.ordinal()]);
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "packets in " + packetsIn + " out " + packetsOut + ", drops " + dropsByReason()
+                + ", handshakes " + handshakesCompleted + " ok / " + handshakesFailed + " failed / "
+                + handshakesInitiated + " initiations, sessions " + sessionsLive + ", messages "
+                + messagesSent + " sent / " + messagesDelivered + " delivered";
+    }
+}

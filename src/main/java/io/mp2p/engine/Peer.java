@@ -1,0 +1,91 @@
+package io.mp2p.engine;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+import io.mp2p.cookie.CookieGenerator;
+import io.mp2p.identity.PeerKey;
+
+/**
+ * Everything the engine knows about one remote identity: its three session slots (spec §6.4), the
+ * handshake it is running, its timers (§6.5), messages waiting for a session, and the greatest
+ * initiation timestamp accepted from it (§6.3, kept for as long as the engine lives so that a
+ * recorded initiation cannot be replayed).
+ */
+final class Peer {
+    static final long NONE = Constants.NO_DEADLINE;
+
+    final PeerKey key;
+    final byte[] x25519PublicKey;
+    final CookieGenerator cookies;
+    InetSocketAddress endpoint;
+
+    Session previous;
+    Session current;
+    Session next;
+
+    PendingHandshake pending;
+    long handshakeStarted;
+    int attempts;
+    long retryAt = NONE;
+
+    long keepaliveAt = NONE;
+    long newHandshakeAt = NONE;
+    long unconfirmedAt = NONE;
+
+    final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    int nextMessageId;
+
+    byte[] lastTimestampSent;
+    byte[] greatestTimestampAccepted;
+    /** Whether a SessionEstablished was reported and no SessionClosed since. */
+    boolean announced;
+
+    /** The deadline this peer is filed under in the timer queue, or NONE. */
+    long scheduledAt = NONE;
+
+    Peer(PeerKey key, InetSocketAddress endpoint) {
+        this.key = key;
+        this.x25519PublicKey = key.x25519PublicKey();
+        this.cookies = new CookieGenerator(key);
+        this.endpoint = endpoint;
+    }
+
+    boolean hasSession() {
+        return previous != null || current != null || next != null;
+    }
+
+    /** The earliest of this peer's timers, and of its sessions' wipe times. */
+    long nextDeadline() {
+        long d = min(retryAt, keepaliveAt);
+        d = min(d, newHandshakeAt);
+        d = min(d, unconfirmedAt);
+        d = min(d, wipeAt(previous));
+        d = min(d, wipeAt(current));
+        return min(d, wipeAt(next));
+    }
+
+    /** Keys are wiped as soon as nothing may use them any more: at REJECT_AFTER_TIME. */
+    private static long wipeAt(Session s) {
+        return s == null ? NONE : s.created + Constants.REJECT_AFTER_TIME;
+    }
+
+    /** The earlier of two deadlines, NONE being later than any. */
+    static long min(long a, long b) {
+        if (a == NONE) {
+            return b;
+        }
+        if (b == NONE) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
+
+    static boolean due(long deadline, long now) {
+        return deadline != NONE && now - deadline >= 0;
+    }
+
+    int sessionCount() {
+        return (previous != null ? 1 : 0) + (current != null ? 1 : 0) + (next != null ? 1 : 0);
+    }
+}

@@ -1,0 +1,148 @@
+package io.mp2p.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mp2p.LoopbackPorts;
+
+/** The mp2p tool in separate JVM processes, over the loopback interface only. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CliProcessTest {
+
+    private static String keygen(Path file) throws Exception {
+        Cli.Result r = Cli.run("keygen", "-o", file.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        String hex = r.stdout().strip();
+        assertTrue(hex.matches("[0-9a-f]{64}"), hex);
+        return hex;
+    }
+
+    @Test
+    void listenEchoAndSendInTwoProcesses(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.pem");
+        Path b = dir.resolve("b.pem");
+        String aHex = keygen(a);
+        String bHex = keygen(b);
+        String port = String.valueOf(LoopbackPorts.free());
+        try (Cli.Background listen = new Cli.Background(Cli.command("listen", "-k", b.toString(), "--interface", "lo",
+                "--ttl", "0", "--port", port, "--echo"))) {
+            String addr = listen.await("my addr: ", 30);
+            assertTrue(addr.startsWith("my addr: 224.0.2"), addr);
+            assertEquals("my publ: " + bHex, listen.await("my publ: ", 5));
+            Cli.Result r = Cli.run(60, Cli.command("send", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
+                    "--port", port, "--peer", bHex, "--timeout", "20", "--expect-replies", "2", "hello", "wörld"));
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("hello\nwörld\n", r.stdout());
+            assertEquals(aHex + " hello", listen.await(aHex, 10));
+            assertEquals(aHex + " wörld", listen.await(aHex, 10));
+
+            Cli.Result ping = Cli.run(60, Cli.command("ping", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
+                    "--port", port, "--peer", bHex, "-c", "3", "--interval", "0.1"));
+            assertEquals(0, ping.exitCode(), ping.stderr());
+            assertTrue(ping.stdout().contains("3 sent, 3 received, 0% loss; rtt min/median/max = "), ping.stdout());
+        }
+    }
+
+    @Test
+    void aPeerThatIsNotListeningFailsWithOneLineAndProgressOnStderr(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.pem");
+        keygen(a);
+        String nobody = keygen(dir.resolve("nobody.pem"));
+        Cli.Result r = Cli.run(60, Cli.command("send", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
+                "--port", String.valueOf(LoopbackPorts.free()), "--peer", nobody, "--timeout", "6", "hi"));
+        assertEquals(ExitCodes.FAILURE, r.exitCode());
+        assertTrue(r.stderr().contains("handshake attempt 2"), r.stderr());
+        String last = r.stderr().strip().lines().reduce((x, y) -> y).orElse("");
+        assertTrue(last.startsWith("mp2p: no answer from peer " + nobody + " after 2 handshake attempts"), last);
+        assertFalse(r.stderr().contains("\tat "), "no stack trace: " + r.stderr());
+    }
+
+    @Test
+    void usersMistakesGetOneClearLineAndANonZeroExit(@TempDir Path dir) throws Exception {
+        Path garbage = dir.resolve("garbage.pem");
+        Files.writeString(garbage, "not a key\n");
+        Cli.Result r = Cli.run("id", "-k", garbage.toString());
+        assertEquals(ExitCodes.FAILURE, r.exitCode());
+        assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+        assertTrue(r.stderr().startsWith("mp2p: "), r.stderr());
+
+        r = Cli.run("id", "-k", dir.resolve("missing.pem").toString());
+        assertEquals(ExitCodes.FAILURE, r.exitCode());
+        assertTrue(r.stderr().contains("mp2p keygen"), r.stderr());
+
+        r = Cli.run("send", "--no-such-flag");
+        assertEquals(ExitCodes.USAGE, r.exitCode());
+        assertTrue(r.stderr().startsWith("mp2p: "), r.stderr());
+        assertFalse(r.stderr().contains("\tat "), r.stderr());
+
+        r = Cli.run("send", "-k", garbage.toString(), "--peer", "abc", "hi");
+        assertTrue(r.exitCode() != 0);
+        assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+
+        Path k = dir.resolve("k.pem");
+        keygen(k);
+        r = Cli.run("send", "-k", k.toString(), "--peer", "zz" + "0".repeat(62), "hi");
+        assertEquals(ExitCodes.USAGE, r.exitCode());
+        assertTrue(r.stderr().contains("--peer"), r.stderr());
+
+        r = Cli.run("listen", "-k", k.toString(), "--interface", "no-such-if0");
+        assertEquals(ExitCodes.FAILURE, r.exitCode());
+        assertTrue(r.stderr().contains("no network interface named 'no-such-if0'"), r.stderr());
+        assertTrue(r.stderr().contains("lo"), "the error lists the interfaces: " + r.stderr());
+    }
+
+    @Test
+    void keygenRefusesToOverwriteAndWritesMode0600(@TempDir Path dir) throws Exception {
+        Path k = dir.resolve("sub").resolve("id.pem");
+        keygen(k);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(k)));
+        String before = Files.readString(k);
+        Cli.Result r = Cli.run("keygen", "-o", k.toString());
+        assertEquals(ExitCodes.FAILURE, r.exitCode());
+        assertTrue(r.stderr().contains("--force"), r.stderr());
+        assertEquals(before, Files.readString(k));
+        r = Cli.run("keygen", "-o", k.toString(), "--force");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertFalse(before.equals(Files.readString(k)));
+    }
+
+    @Test
+    void idPrintsJson(@TempDir Path dir) throws Exception {
+        Path k = dir.resolve("k.pem");
+        String hex = keygen(k);
+        Cli.Result r = Cli.run("id", "-k", k.toString(), "--json");
+        assertEquals(0, r.exitCode(), r.stderr());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.stdout()).getAsJsonObject();
+        assertEquals(hex, o.get("public_key").getAsString());
+        assertEquals(64, o.get("x25519_public_key").getAsString().length());
+        assertTrue(o.get("ipv6_group").getAsString().startsWith("ff1e:"));
+        assertTrue(o.get("ipv4_group").getAsString().startsWith("224.0."));
+        assertEquals(41414, o.get("port").getAsInt());
+    }
+
+    @Test
+    void demoRunsAndExitsZero() throws Exception {
+        Cli.Result r = Cli.run("demo");
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("bob:   <- \"hello bob, this is alice\""), r.stdout());
+        assertTrue(r.stdout().contains("alice: <- \"hi alice, bob here: I read you\""), r.stdout());
+    }
+
+    @Test
+    void vectorsCommandRunsAFile() throws Exception {
+        Path f = Path.of("src/test/resources/vectors/noise/noise-ik-xx.json");
+        Cli.Result r = Cli.run("vectors", f.toString());
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("40 passed, 0 failed", r.stdout().strip().lines().reduce((x, y) -> y).orElse(""));
+    }
+}

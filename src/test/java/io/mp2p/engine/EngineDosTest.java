@@ -1,0 +1,142 @@
+package io.mp2p.engine;
+
+import static io.mp2p.engine.SimNetwork.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import io.mp2p.cookie.Mac1;
+import io.mp2p.engine.SimNetwork.Node;
+import io.mp2p.wire.HandshakeInitiation;
+
+/** mac1 filtering, cookies under load and per-source rate limiting (spec §4.4, §7). */
+class EngineDosTest {
+
+    @Test
+    void aNodeSharingTheGroupDropsHandshakesForOthersWithoutAnyDiffieHellman() {
+        SimNetwork net = new SimNetwork(80);
+        Node a = net.addNode("a");
+        Node b = net.addNode("b");
+        // c listens on b's group, as a colliding IPv4 group or an eavesdropper would.
+        Node c = net.addNode("c", net.newIdentity(), b.group, x -> { });
+        a.engine.send(b.key(), "for b only".getBytes(), net.now);
+        net.run(seconds(1));
+        assertEquals(1, b.messagesFrom(a).size());
+        EngineMetrics mc = c.engine.metrics();
+        assertTrue(mc.drops(DropReason.BAD_MAC1) >= 1, mc.toString());
+        assertEquals(0, mc.noiseMessagesProcessed(), "c spent a Diffie-Hellman operation on a packet for b");
+        assertTrue(c.events.isEmpty());
+    }
+
+    @Test
+    void garbageHandshakesCostNoDiffieHellman() {
+        SimNetwork net = new SimNetwork(81);
+        Node b = net.addNode("b");
+        SplittableRandom r = new SplittableRandom(82);
+        InetSocketAddress from = new InetSocketAddress(SimNetwork.addr(new byte[] {10, 1, 2, 3}), 1234);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] d = new byte[HandshakeInitiation.LENGTH];
+            r.nextBytes(d);
+            HandshakeInitiation.writeHeader(d, 0, 1, r.nextInt());
+            b.engine.handleDatagram(d, 0, d.length, from, net.now);
+        }
+        EngineMetrics m = b.engine.metrics();
+        assertEquals(10_000, m.drops(DropReason.BAD_MAC1));
+        assertEquals(0, m.noiseMessagesProcessed());
+    }
+
+    @Test
+    void aFloodWithValidMac1IsAnsweredWithCookiesAndAGenuinePeerStillConnects() {
+        SimNetwork net = new SimNetwork(83);
+        Node a = net.addNode("a");
+        Node b = net.addNode("b");
+        SplittableRandom r = new SplittableRandom(84);
+        byte[] mac1Key = Mac1.key(b.key());
+        InetSocketAddress attacker = new InetSocketAddress(SimNetwork.addr(new byte[] {10, 6, 6, 6}), 666);
+        int floodPerSecond = 5_000;
+        long floodStart = net.now;
+        boolean started = false;
+        for (int second = 0; second < 10; second++) {
+            for (int i = 0; i < floodPerSecond; i++) {
+                // Anyone who knows b's public key can compute mac1; the Noise part is garbage.
+                byte[] d = new byte[HandshakeInitiation.LENGTH];
+                r.nextBytes(d);
+                HandshakeInitiation.writeHeader(d, 0, 1, r.nextInt());
+                Mac1.compute(mac1Key, d, 0, HandshakeInitiation.MAC1_OFFSET, d, HandshakeInitiation.MAC1_OFFSET);
+                java.util.Arrays.fill(d, HandshakeInitiation.MAC2_OFFSET, HandshakeInitiation.LENGTH, (byte) 0);
+                b.engine.handleDatagram(d, 0, d.length, attacker, net.now);
+                if (i % 100 == 0) {
+                    net.run(seconds(1.0 / (floodPerSecond / 100.0)));
+                }
+            }
+            if (second == 2 && !started) {
+                a.engine.send(b.key(), "through the flood".getBytes(), net.now);
+                started = true;
+            }
+        }
+        net.run(seconds(30));
+        EngineMetrics m = b.engine.metrics();
+        long floodSeconds = (net.now - floodStart) / 1_000_000_000L;
+        System.out.printf("flood: %d initiations with valid mac1 over 10 s: %d cookie replies, %d Noise messages "
+                        + "processed (%.0f per second of flood), drops %s%n", floodPerSecond * 10,
+                m.cookieRepliesSent(), m.noiseMessagesProcessed(), m.noiseMessagesProcessed() / 10.0,
+                m.dropsByReason());
+        assertTrue(m.drops(DropReason.COOKIE_REQUIRED) > floodPerSecond * 9, m.toString());
+        // Only what arrives before load is detected each second reaches Noise: about the threshold, not the flood.
+        assertTrue(m.noiseMessagesProcessed() < 3L * Constants.HANDSHAKE_LOAD_THRESHOLD + 10, m.toString());
+        assertEquals(1, b.messagesFrom(a).size(), "the genuine peer connected under load, with a cookie");
+        assertTrue(a.engine.metrics().handshakesInitiated() >= 2, "it needed the cookie and a retry");
+        assertTrue(floodSeconds > 0);
+    }
+
+    @Test
+    void anInitiationWithAValidCookieIsStillRateLimitedPerSource() {
+        SimNetwork net = new SimNetwork(85);
+        Node b = net.addNode("b", net.newIdentity(), c -> c.handshakeLoadThreshold(1));
+        Node a = net.addNode("a");
+        java.util.List<byte[]> initiations = new java.util.ArrayList<>();
+        net.tap = d -> {
+            if (d.length == HandshakeInitiation.LENGTH) {
+                initiations.add(d);
+            }
+        };
+        // b is under load from the start (threshold 1): a's first initiation gets a cookie, its retry passes.
+        byte[] key = Mac1.key(b.key());
+        SplittableRandom r = new SplittableRandom(86);
+        InetSocketAddress other = new InetSocketAddress(SimNetwork.addr(new byte[] {10, 7, 7, 7}), 7);
+        for (int i = 0; i < 10; i++) {
+            byte[] d = new byte[HandshakeInitiation.LENGTH];
+            r.nextBytes(d);
+            HandshakeInitiation.writeHeader(d, 0, 1, r.nextInt());
+            Mac1.compute(key, d, 0, HandshakeInitiation.MAC1_OFFSET, d, HandshakeInitiation.MAC1_OFFSET);
+            b.engine.handleDatagram(d, 0, d.length, other, net.now);
+        }
+        a.engine.send(b.key(), "hi".getBytes(), net.now);
+        net.run(seconds(0.5));
+        // Threshold 1: the flood's first packet went to Noise, the other 9 and a's first initiation got cookies.
+        assertEquals(10, b.engine.metrics().cookieRepliesSent());
+        net.run(seconds(6));
+        assertEquals(1, b.messagesFrom(a).size(), "a connected with its cookie");
+        byte[] withCookie = initiations.get(initiations.size() - 1);
+        // The same cookie-bearing initiation, 20 times at once from a's source: the burst passes (and is then
+        // refused as stale), the rest is rate limited before any Diffie-Hellman.
+        for (int i = 0; i < 10; i++) {
+            byte[] d = new byte[HandshakeInitiation.LENGTH];
+            r.nextBytes(d);
+            HandshakeInitiation.writeHeader(d, 0, 1, r.nextInt());
+            Mac1.compute(key, d, 0, HandshakeInitiation.MAC1_OFFSET, d, HandshakeInitiation.MAC1_OFFSET);
+            b.engine.handleDatagram(d, 0, d.length, other, net.now);
+        }
+        long noiseBefore = b.engine.metrics().noiseMessagesProcessed();
+        for (int i = 0; i < 20; i++) {
+            b.engine.handleDatagram(withCookie, 0, withCookie.length, a.unicast, net.now);
+        }
+        EngineMetrics m = b.engine.metrics();
+        assertEquals(20 - Constants.RATE_LIMIT_BURST, m.drops(DropReason.RATE_LIMITED), m.toString());
+        assertEquals(Constants.RATE_LIMIT_BURST, m.noiseMessagesProcessed() - noiseBefore);
+    }
+}
