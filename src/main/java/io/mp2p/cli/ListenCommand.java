@@ -39,10 +39,18 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--echo", description = "send each message back to its sender")
     boolean echo;
 
+    @Option(names = "--membership-refresh", paramLabel = "SECONDS", hidden = true,
+            description = "re-join the group this often (default 60); for tests of interface changes")
+    double membershipRefresh = ChannelOptions.DEFAULT_MEMBERSHIP_REFRESH.toSeconds();
+
     @Override
     public Integer call() throws CliException, InterruptedException {
         Mp2pIdentity id = key.load();
         ChannelOptions.Builder b = network.builder();
+        if (!(membershipRefresh > 0)) {
+            throw new CliException("--membership-refresh must be positive", ExitCodes.USAGE);
+        }
+        b.membershipRefresh(java.time.Duration.ofMillis((long) (membershipRefresh * 1000)));
         if (group != null) {
             b.group(NetworkOptions.parseGroup(group, "--group"));
         }

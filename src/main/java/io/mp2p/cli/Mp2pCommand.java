@@ -22,6 +22,7 @@ public final class Mp2pCommand implements Callable<Integer> {
         // The tool's own log lines (a refused peer, a dropped membership) go to stderr, tersely.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.io.mp2p.engine", "info");
+        System.setProperty("org.slf4j.simpleLogger.log.io.mp2p.transport", "info");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
         System.exit(commandLine().execute(args));
