@@ -59,6 +59,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SecureMulticastChannel.class);
     private static final int RECEIVE_BUFFER = 65_536;
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    /** Datagrams read per wake-up before commands and timers get a turn, so a flood cannot starve them. */
+    private static final int MAX_RECEIVE_BATCH = 1024;
 
     private final Mp2pIdentity identity;
     private final ChannelOptions options;
@@ -295,7 +297,9 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 flush();
                 metrics = engine.metrics();
                 transport.await(sleepMillis(now));
-                for (InetSocketAddress from; (from = transport.receive(buf.clear())) != null; ) {
+                int batch = 0;
+                for (InetSocketAddress from; batch < MAX_RECEIVE_BATCH && (from = transport.receive(buf.clear())) != null;
+                     batch++) {
                     buf.flip();
                     engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
                 }
