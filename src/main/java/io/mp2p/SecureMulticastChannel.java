@@ -446,6 +446,14 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     private void shutdown() {
+        // Carry out what callers asked for before close(): a message sent just before closing still goes.
+        for (Runnable c; (c = commands.poll()) != null; ) {
+            try {
+                c.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a command failed while closing: {}", e.toString());
+            }
+        }
         for (PeerSession s : new ArrayList<>(sessions.values())) {
             engine.close(s.peer(), now());
             s.markClosed("the channel closed");

@@ -175,6 +175,23 @@ class SecureMulticastChannelTest {
     }
 
     @Test
+    void aReplySentJustBeforeCloseStillArrives() throws Exception {
+        try (SecureMulticastChannel a = SecureMulticastChannel.open(alice, lo().build())) {
+            for (int i = 0; i < 5; i++) {
+                SecureMulticastChannel b = SecureMulticastChannel.open(bob, lo().build());
+                PeerSession toBob = a.connect(bob.publicKey());
+                PeerSession toAlice = b.accept(WAIT);
+                toBob.send(utf8("question " + i));
+                byte[] q = toAlice.receive(WAIT);
+                toAlice.send(q);
+                b.close();
+                assertArrayEquals(utf8("question " + i), toBob.receive(WAIT), "round " + i);
+                assertThrows(ChannelClosedException.class, () -> toBob.receive(WAIT));
+            }
+        }
+    }
+
+    @Test
     void anIdleChannelUsesNoCpu() throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         try (SecureMulticastChannel a = SecureMulticastChannel.open(alice, lo().build())) {

@@ -87,7 +87,7 @@ public final class Endpoint {
         this.rateLimiter = new RateLimiter(Constants.RATE_LIMIT_PER_SECOND, Constants.RATE_LIMIT_BURST,
                 Constants.RATE_LIMIT_TABLE_SIZE);
         this.indices = new IndexTable(config.random());
-        this.reassembler = new Reassembler<>(config.maxReassemblyBytesPerPeer(), config.maxReassemblyBytesTotal(),
+        this.reassembler = new Reassembler<>(config.maxReassemblyBytesPerSession(), config.maxReassemblyBytesTotal(),
                 config.reassemblyTimeout());
         this.sealBuffer = new byte[config.maxPlaintext()];
     }
@@ -272,6 +272,11 @@ public final class Endpoint {
             counters.drop(DropReason.BAD_MAC1);
             return;
         }
+        if (parsed.value().senderIndex() == 0) {
+            // Spec §6.1: index 0 is never used, so transport packets can never be addressed to it.
+            counters.drop(DropReason.MALFORMED);
+            return;
+        }
         load.recordHandshake(now);
         if (load.isUnderLoad(now)) {
             if (!cookieChecker.checkMac2(buf, off, len, from.getAddress(), from.getPort(), now)) {
@@ -307,9 +312,6 @@ public final class Endpoint {
             counters.drop(DropReason.STALE_TIMESTAMP);
             return;
         }
-        p.greatestTimestampAccepted = init.timestamp();
-        InetSocketAddress replyTo = init.replyAddress() != null ? init.replyAddress() : from;
-        p.endpoint = replyTo;
         int localIndex = indices.allocate();
         byte[] packet = new byte[HandshakeResponse.LENGTH];
         CipherStatePair keys;
@@ -319,6 +321,10 @@ public final class Endpoint {
             counters.drop(DropReason.HANDSHAKE_FAILED);
             return;
         }
+        // Only a handshake we answer moves the replay bar and the peer's address.
+        p.greatestTimestampAccepted = init.timestamp();
+        InetSocketAddress replyTo = init.replyAddress() != null ? init.replyAddress() : from;
+        p.endpoint = replyTo;
         p.cookies.addMacs(packet, 0, packet.length, now);
         Session s = newSession(p, localIndex, init.senderIndex(), false, init.suite(), keys, now);
         // Spec §6.4: the answered handshake replaces next; previous is wiped.
@@ -447,10 +453,14 @@ public final class Endpoint {
     }
 
     private long jitter() {
-        byte[] r = new byte[Integer.BYTES];
+        // 64 random bits reduced modulo ~3.3e8: the bias is below 1e-10, uniform for any purpose here.
+        byte[] r = new byte[Long.BYTES];
         config.random().nextBytes(r);
-        long v = ((r[0] & 0xffL) << 24) | ((r[1] & 0xffL) << 16) | ((r[2] & 0xffL) << 8) | (r[3] & 0xffL);
-        return v % (Constants.REKEY_TIMEOUT_JITTER_MAX + 1);
+        long v = 0;
+        for (byte b : r) {
+            v = (v << Byte.SIZE) | (b & 0xffL);
+        }
+        return Long.remainderUnsigned(v, Constants.REKEY_TIMEOUT_JITTER_MAX + 1);
     }
 
     // ------------------------------------------------------------------ transport

@@ -32,7 +32,7 @@ public final class EngineConfig {
     private final RandomSource random;
     private final WallClock wallClock;
     private final int maxQueuedMessages;
-    private final long maxReassemblyBytesPerPeer;
+    private final long maxReassemblyBytesPerSession;
     private final long maxReassemblyBytesTotal;
     private final long reassemblyTimeout;
     private final int handshakeLoadThreshold;
@@ -47,7 +47,7 @@ public final class EngineConfig {
         this.random = b.random;
         this.wallClock = b.wallClock;
         this.maxQueuedMessages = b.maxQueuedMessages;
-        this.maxReassemblyBytesPerPeer = b.maxReassemblyBytesPerPeer;
+        this.maxReassemblyBytesPerSession = b.maxReassemblyBytesPerSession;
         this.maxReassemblyBytesTotal = b.maxReassemblyBytesTotal;
         this.reassemblyTimeout = b.reassemblyTimeout;
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
@@ -94,8 +94,8 @@ public final class EngineConfig {
         return maxQueuedMessages;
     }
 
-    public long maxReassemblyBytesPerPeer() {
-        return maxReassemblyBytesPerPeer;
+    public long maxReassemblyBytesPerSession() {
+        return maxReassemblyBytesPerSession;
     }
 
     public long maxReassemblyBytesTotal() {
@@ -132,7 +132,7 @@ public final class EngineConfig {
         private RandomSource random;
         private WallClock wallClock;
         private int maxQueuedMessages = Constants.MAX_QUEUED_MESSAGES;
-        private long maxReassemblyBytesPerPeer = Constants.MAX_REASSEMBLY_BYTES_PER_PEER;
+        private long maxReassemblyBytesPerSession = Constants.MAX_REASSEMBLY_BYTES_PER_SESSION;
         private long maxReassemblyBytesTotal = Constants.MAX_REASSEMBLY_BYTES_TOTAL;
         private long reassemblyTimeout = Constants.REASSEMBLY_TIMEOUT;
         private int handshakeLoadThreshold = Constants.HANDSHAKE_LOAD_THRESHOLD;
@@ -186,8 +186,8 @@ public final class EngineConfig {
             return this;
         }
 
-        public Builder reassemblyLimits(long perPeer, long total, long timeoutNanos) {
-            this.maxReassemblyBytesPerPeer = positive(perPeer, "perPeer");
+        public Builder reassemblyLimits(long perSession, long total, long timeoutNanos) {
+            this.maxReassemblyBytesPerSession = positive(perSession, "perSession");
             this.maxReassemblyBytesTotal = positive(total, "total");
             this.reassemblyTimeout = positive(timeoutNanos, "timeoutNanos");
             return this;

@@ -132,10 +132,11 @@ final class Handshakes {
             counters.noiseMessagesProcessed++;
             int n = copy.readMessage(buf, off + HandshakeResponse.NOISE_OFFSET, HandshakeResponse.NOISE_LENGTH,
                     payload, 0);
-            if (n != HandshakeResponse.PAYLOAD_LENGTH) {
+            int remoteIndex = HandshakeResponse.decodePayload(payload);
+            if (n != HandshakeResponse.PAYLOAD_LENGTH || remoteIndex == 0) {
                 return null;
             }
-            return new Response(HandshakeResponse.decodePayload(payload), copy.split());
+            return new Response(remoteIndex, copy.split());
         } catch (NoiseException e) {
             return null;
         } finally {
