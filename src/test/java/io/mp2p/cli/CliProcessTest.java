@@ -54,6 +54,30 @@ class CliProcessTest {
     }
 
     @Test
+    void chatSendsStdinLinesAndPrintsThePeersMessages(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.pem");
+        Path b = dir.resolve("b.pem");
+        keygen(a);
+        String bHex = keygen(b);
+        String port = String.valueOf(LoopbackPorts.free());
+        try (Cli.Background listen = new Cli.Background(Cli.command("listen", "-k", b.toString(), "--interface", "lo",
+                "--ttl", "0", "--port", port, "--echo"));
+             Cli.Background chat = new Cli.Background(Cli.command("chat", "-k", a.toString(), "--interface", "lo",
+                     "--ttl", "0", "--port", port, "--peer", bHex, "--timeout", "20"))) {
+            listen.await("my publ: ", 30);
+            java.io.Writer in = new java.io.OutputStreamWriter(chat.process.getOutputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            in.write("first line\nsecond line\n");
+            in.flush();
+            assertEquals("peer: first line", chat.await("peer: ", 30));
+            assertEquals("peer: second line", chat.await("peer: ", 10));
+            in.close();
+            assertTrue(chat.process.waitFor(20, TimeUnit.SECONDS), "chat ends at end of input");
+            assertEquals(0, chat.process.exitValue(), chat.err.text());
+        }
+    }
+
+    @Test
     void aPeerThatIsNotListeningFailsWithOneLineAndProgressOnStderr(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("a.pem");
         keygen(a);
