@@ -64,8 +64,7 @@ final class ListenCommand implements Callable<Integer> {
         PrintStream out = System.out;
         b.sessionListener(s -> startReader(s, out));
         SecureMulticastChannel channel = Channels.open(id, b.build());
-        out.println("my addr: " + GroupAddresses.toText(channel.localGroup().getAddress()) + " port "
-                + channel.localGroup().getPort());
+        out.println("my addr: " + GroupAddresses.toText(channel.localGroup().getAddress()));
         out.println("my publ: " + id.publicKey().toHex());
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
