@@ -1,0 +1,129 @@
+package io.mp2p.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import io.mp2p.engine.CipherSuite;
+import io.mp2p.engine.EngineEvent;
+import io.mp2p.engine.SendStatus;
+import io.mp2p.engine.Transmit;
+
+/**
+ * The engine's data path on one established session, one thread, no sockets. Every score is in
+ * application <b>messages</b> per second; MB/s of payload = score × {@code size} / 10^6.
+ * <ul>
+ * <li>{@code seal}: {@code a.send} + {@code a.pollTransmit} (framing, fragmenting, AEAD seal);</li>
+ * <li>{@code open}: {@code b.handleDatagram} + {@code b.pollEvent} over packets sealed beforehand
+ *     (AEAD open, replay window, frames, reassembly, delivery). A packet opens once only (a second
+ *     time it is REPLAYED), so each invocation opens a fresh batch of {@value #BATCH} messages
+ *     sealed in an untimed {@code Level.Invocation} setup;</li>
+ * <li>{@code sealAndOpen}: both, packet by packet.</li>
+ * </ul>
+ * {@code size} 1197 = one DATAGRAM frame at the default 1280 path MTU (maxPlaintext 1200 − 3);
+ * 1200 takes 2 fragments; 16384 takes 14.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+@Fork(1)
+public class TransportBenchmark {
+    /** Messages opened per invocation of {@link #open}. */
+    static final int BATCH = 2048;
+
+    @State(Scope.Thread)
+    public static class Session {
+        @Param({"AESGCM_SHA256", "CHACHAPOLY_BLAKE2S"})
+        public CipherSuite suite;
+        @Param({"1197", "1200", "16384"})
+        public int size;
+
+        EnginePair pair;
+        byte[] message;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            pair = new EnginePair(suite, 42).establish();
+            message = new byte[size];
+            new SplittableRandom(7).nextBytes(message);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            pair.checkNoDrops();
+            pair.destroy();
+        }
+    }
+
+    /** A batch of packets sealed by a, never opened yet. */
+    @State(Scope.Thread)
+    public static class Sealed {
+        final List<Transmit> packets = new ArrayList<>();
+
+        @Setup(Level.Invocation)
+        public void seal(Session s) {
+            packets.clear();
+            for (int i = 0; i < BATCH; i++) {
+                if (s.pair.a.send(s.pair.bKey, s.message, EnginePair.NOW) != SendStatus.SENT) {
+                    throw new IllegalStateException("not sent");
+                }
+                for (Transmit t; (t = s.pair.a.pollTransmit()) != null; ) {
+                    packets.add(t);
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    public void seal(Session s, Blackhole bh) {
+        bh.consume(s.pair.a.send(s.pair.bKey, s.message, EnginePair.NOW));
+        for (Transmit t; (t = s.pair.a.pollTransmit()) != null; ) {
+            bh.consume(t);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void open(Session s, Sealed batch, Blackhole bh) {
+        var b = s.pair.b;
+        var from = s.pair.aAddress;
+        for (int i = 0, n = batch.packets.size(); i < n; i++) {
+            Transmit t = batch.packets.get(i);
+            b.handleDatagram(t.data(), 0, t.length(), from, EnginePair.NOW);
+            for (EngineEvent e; (e = b.pollEvent()) != null; ) {
+                bh.consume(e);
+            }
+        }
+    }
+
+    @Benchmark
+    public void sealAndOpen(Session s, Blackhole bh) {
+        var a = s.pair.a;
+        var b = s.pair.b;
+        bh.consume(a.send(s.pair.bKey, s.message, EnginePair.NOW));
+        for (Transmit t; (t = a.pollTransmit()) != null; ) {
+            b.handleDatagram(t.data(), 0, t.length(), s.pair.aAddress, EnginePair.NOW);
+        }
+        for (EngineEvent e; (e = b.pollEvent()) != null; ) {
+            bh.consume(e);
+        }
+    }
+}
