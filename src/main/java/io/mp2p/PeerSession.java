@@ -48,7 +48,8 @@ public final class PeerSession implements AutoCloseable {
 
     /**
      * Sends one message, encrypted. Returns once the message is handed to the channel's I/O thread;
-     * delivery is not acknowledged.
+     * delivery is not acknowledged. When 4,096 sends wait for that thread, this call waits too, so a
+     * fast sender is slowed to what the channel can encrypt rather than filling memory.
      *
      * @throws MessageTooLargeException over 65,535 bytes
      * @throws ChannelClosedException   after either side closed the session, or the channel closed

@@ -61,6 +61,14 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     /** Datagrams read per wake-up before commands and timers get a turn, so a flood cannot starve them. */
     private static final int MAX_RECEIVE_BATCH = 1024;
+    /**
+     * Sends handed to the I/O thread and not yet encrypted. Past this, {@link PeerSession#send} waits:
+     * a fast sender slows to what the thread can seal instead of growing the queue without bound.
+     */
+    static final int MAX_PENDING_SENDS = 4096;
+    private static final long SEND_WAIT_SLICE_MILLIS = 100;
+    /** How long {@link #metrics()} waits for the I/O thread before answering with the last snapshot. */
+    private static final long METRICS_WAIT_MILLIS = 1000;
 
     private final Mp2pIdentity identity;
     private final ChannelOptions options;
@@ -69,6 +77,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private final long epoch = System.nanoTime();
     private final Thread ioThread;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.Semaphore sendPermits = new java.util.concurrent.Semaphore(MAX_PENDING_SENDS);
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     /** Owned by the I/O thread. */
     private final Map<PeerKey, PeerSession> sessions = new HashMap<>();
@@ -137,9 +146,21 @@ public final class SecureMulticastChannel implements AutoCloseable {
         return transport.groupAddress();
     }
 
-    /** The engine's counters, as of the I/O thread's last wake-up. */
+    /** The engine's counters now (taken on the I/O thread; the last ones once the channel is closed). */
     public EngineMetrics metrics() {
-        return metrics;
+        if (closed || Thread.currentThread() == ioThread) {
+            return closed ? metrics : engine.metrics();
+        }
+        CompletableFuture<EngineMetrics> f = new CompletableFuture<>();
+        submit(() -> f.complete(engine.metrics()));
+        try {
+            return f.get(METRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return metrics;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return metrics;
+        }
     }
 
     /**
@@ -249,10 +270,27 @@ public final class SecureMulticastChannel implements AutoCloseable {
     // ------------------------------------------------------------------ called by PeerSession
 
     void send(PeerSession session, byte[] message) throws ChannelClosedException {
+        try {
+            while (!sendPermits.tryAcquire(SEND_WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    throw new ChannelClosedException("the channel is closed");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChannelClosedException("interrupted while waiting to send");
+        }
         if (closed) {
+            sendPermits.release();
             throw new ChannelClosedException("the channel is closed");
         }
-        submit(() -> engine.send(session.peer(), message, now()));
+        submit(() -> {
+            try {
+                engine.send(session.peer(), message, now());
+            } finally {
+                sendPermits.release();
+            }
+        });
     }
 
     void closeSession(PeerSession session) {
@@ -295,7 +333,6 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 }
                 expireConnects(now);
                 flush();
-                metrics = engine.metrics();
                 transport.await(sleepMillis(now));
                 int batch = 0;
                 for (InetSocketAddress from; batch < MAX_RECEIVE_BATCH && (from = transport.receive(buf.clear())) != null;
@@ -470,6 +507,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
         connecting.clear();
         incoming.offer(Boolean.FALSE);
+        metrics = engine.metrics();
         engine.destroy();
         transport.close();
         closed = true;

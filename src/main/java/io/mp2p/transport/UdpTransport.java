@@ -38,6 +38,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class UdpTransport implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
+    /**
+     * Socket receive buffer asked for: bursts of thousands of 1,232-byte datagrams must wait while the
+     * I/O thread decrypts, and Linux's default (208 KiB) overflows first. The kernel caps the request
+     * at net.core.rmem_max (4 MiB on the reference machine).
+     */
+    public static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+    /** Socket send buffer asked for. */
+    public static final int SEND_BUFFER_BYTES = 1 << 20;
 
     /**
      * What to open. {@code ttl} is the multicast TTL / hop limit (0 keeps packets on this host, 1 on
@@ -124,6 +132,8 @@ public final class UdpTransport implements Closeable {
     }
 
     private static void configureMulticast(DatagramChannel ch, Settings s) throws IOException {
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+        ch.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER_BYTES);
         ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, s.networkInterface());
         ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, s.ttl());
         ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, s.loopback());
