@@ -1,0 +1,316 @@
+package io.mp2p.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import io.mp2p.cookie.Mac1;
+import io.mp2p.crypto.DhKeyPair;
+import io.mp2p.crypto.X25519Function;
+import io.mp2p.identity.Mp2pIdentity;
+import io.mp2p.noise.CipherState;
+import io.mp2p.noise.CipherStatePair;
+import io.mp2p.noise.HandshakeState;
+import io.mp2p.noise.NoiseProtocol;
+import io.mp2p.wire.Frames;
+import io.mp2p.wire.HandshakeInitiation;
+import io.mp2p.wire.HandshakeResponse;
+import io.mp2p.wire.InitiationPayload;
+import io.mp2p.wire.Parsed;
+import io.mp2p.wire.Tai64n;
+import io.mp2p.wire.TransportData;
+
+/**
+ * Reproduces, byte for byte, the handshake transcript of spec/vectors/transcript.json (spec/PROTOCOL.md §9),
+ * which was computed independently of this code from the specification alone.
+ */
+class TranscriptVectorTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private static JsonObject v;
+    private static JsonObject inputs;
+
+    @BeforeAll
+    static void load() throws Exception {
+        Path path = Path.of(System.getProperty("basedir", "."), "spec", "vectors", "transcript.json");
+        v = JsonParser.parseString(Files.readString(path)).getAsJsonObject();
+        inputs = v.getAsJsonObject("inputs");
+    }
+
+    private static byte[] hex(JsonObject o, String name) {
+        return HEX.parseHex(o.get(name).getAsString());
+    }
+
+    private static int index(String name) {
+        return (int) Long.parseLong(inputs.get(name).getAsString(), 16);
+    }
+
+    private static void assertHex(JsonObject o, String name, byte[] actual) {
+        assertEquals(o.get(name).getAsString(), HEX.formatHex(actual), name);
+    }
+
+    /** Everything the two sides compute, built with the project's code from the vector's inputs. */
+    private static final class Transcript {
+        Mp2pIdentity initiator;
+        Mp2pIdentity responder;
+        DhKeyPair initiatorStatic;
+        DhKeyPair responderStatic;
+        DhKeyPair initiatorEphemeral;
+        DhKeyPair responderEphemeral;
+        byte[] timestamp;
+        byte[] prologue;
+        byte[] payload;
+        byte[] initiation = new byte[HandshakeInitiation.LENGTH];
+        byte[] hashAfterInitiation;
+        byte[] response = new byte[HandshakeResponse.LENGTH];
+        HandshakeState initiatorState;
+        HandshakeState responderState;
+        byte[] payloadReadByResponder = new byte[InitiationPayload.LENGTH];
+        int payloadReadLength;
+        byte[] responsePayloadRead = new byte[HandshakeResponse.PAYLOAD_LENGTH];
+        int responsePayloadReadLength;
+        CipherStatePair initiatorKeys;
+        CipherStatePair responderKeys;
+    }
+
+    private static Transcript run() throws Exception {
+        Transcript t = new Transcript();
+        NoiseProtocol protocol = NoiseProtocol.parse(inputs.get("noise_protocol_name").getAsString());
+        assertEquals(CipherSuite.AESGCM_SHA256, CipherSuite.fromId(inputs.get("suite").getAsInt()));
+        assertEquals(CipherSuite.AESGCM_SHA256.protocol().name(), protocol.name());
+
+        t.initiator = Mp2pIdentity.fromSeed(hex(inputs, "initiator_ed25519_seed"));
+        t.responder = Mp2pIdentity.fromSeed(hex(inputs, "responder_ed25519_seed"));
+        t.initiatorStatic = new DhKeyPair(t.initiator.x25519PrivateKey(), t.initiator.x25519PublicKey());
+        t.responderStatic = new DhKeyPair(t.responder.x25519PrivateKey(), t.responder.x25519PublicKey());
+        byte[] ie = hex(inputs, "initiator_ephemeral_private");
+        byte[] re = hex(inputs, "responder_ephemeral_private");
+        t.initiatorEphemeral = new DhKeyPair(ie, X25519Function.INSTANCE.publicKey(ie));
+        t.responderEphemeral = new DhKeyPair(re, X25519Function.INSTANCE.publicKey(re));
+
+        t.timestamp = Tai64n.fromUnixNanos(Long.parseLong(inputs.get("timestamp_unix_nanos").getAsString()));
+        InetSocketAddress reply = new InetSocketAddress(
+                InetAddress.getByName(inputs.get("reply_address").getAsString()), inputs.get("reply_port").getAsInt());
+
+        // Initiator: message 1 (spec §4.2, §6.2 step 1).
+        HandshakeInitiation.writeHeader(t.initiation, 0, inputs.get("suite").getAsInt(), index("initiator_sender_index"));
+        t.prologue = Handshakes.prologue(t.initiation, 0);
+        t.initiatorState = HandshakeState.builder(protocol).initiator(true).prologue(t.prologue)
+                .localStatic(t.initiatorStatic).localEphemeral(t.initiatorEphemeral)
+                .remoteStatic(t.responder.x25519PublicKey()).build();
+        t.payload = InitiationPayload.encode(t.initiator.publicKey(), t.timestamp, reply);
+        int n = t.initiatorState.writeMessage(t.payload, 0, t.payload.length, t.initiation,
+                HandshakeInitiation.NOISE_OFFSET);
+        assertEquals(HandshakeInitiation.NOISE_LENGTH, n);
+        t.hashAfterInitiation = t.initiatorState.handshakeHash();
+        Mac1.compute(Mac1.key(t.responder.publicKey()), t.initiation, 0, HandshakeInitiation.MAC1_OFFSET,
+                t.initiation, HandshakeInitiation.MAC1_OFFSET);
+        // mac2 stays zero: no cookie.
+
+        // Responder: reads message 1 (it knows only its own keys), writes message 2.
+        t.responderState = HandshakeState.builder(protocol).initiator(false)
+                .prologue(Handshakes.prologue(t.initiation, 0)).localStatic(t.responderStatic)
+                .localEphemeral(t.responderEphemeral).build();
+        t.payloadReadLength = t.responderState.readMessage(t.initiation, HandshakeInitiation.NOISE_OFFSET,
+                HandshakeInitiation.NOISE_LENGTH, t.payloadReadByResponder, 0);
+        HandshakeResponse.writeHeader(t.response, 0, index("initiator_sender_index"));
+        byte[] rp = HandshakeResponse.encodePayload(index("responder_sender_index"));
+        n = t.responderState.writeMessage(rp, 0, rp.length, t.response, HandshakeResponse.NOISE_OFFSET);
+        assertEquals(HandshakeResponse.NOISE_LENGTH, n);
+        Mac1.compute(Mac1.key(t.initiator.publicKey()), t.response, 0, HandshakeResponse.MAC1_OFFSET,
+                t.response, HandshakeResponse.MAC1_OFFSET);
+
+        // Initiator: reads message 2.
+        t.responsePayloadReadLength = t.initiatorState.readMessage(t.response, HandshakeResponse.NOISE_OFFSET,
+                HandshakeResponse.NOISE_LENGTH, t.responsePayloadRead, 0);
+        t.initiatorKeys = t.initiatorState.split();
+        t.responderKeys = t.responderState.split();
+        return t;
+    }
+
+    @Test
+    void identities() throws Exception {
+        Transcript t = run();
+        JsonObject i = v.getAsJsonObject("initiator");
+        JsonObject r = v.getAsJsonObject("responder");
+        assertHex(i, "ed25519_public", t.initiator.publicKey().encoded());
+        assertHex(i, "x25519_private", t.initiator.x25519PrivateKey());
+        assertHex(i, "x25519_public", t.initiator.x25519PublicKey());
+        assertHex(i, "ephemeral_public", t.initiatorEphemeral.publicKey());
+        assertHex(i, "mac1_key", Mac1.key(t.initiator.publicKey()));
+        assertHex(r, "ed25519_public", t.responder.publicKey().encoded());
+        assertHex(r, "x25519_private", t.responder.x25519PrivateKey());
+        assertHex(r, "x25519_public", t.responder.x25519PublicKey());
+        assertHex(r, "ephemeral_public", t.responderEphemeral.publicKey());
+        assertHex(r, "mac1_key", Mac1.key(t.responder.publicKey()));
+        // The X25519 private key really is the private half of the X25519 public key.
+        assertArrayEquals(t.initiator.x25519PublicKey(), X25519Function.INSTANCE.publicKey(t.initiator.x25519PrivateKey()));
+        assertArrayEquals(t.responder.x25519PublicKey(), X25519Function.INSTANCE.publicKey(t.responder.x25519PrivateKey()));
+    }
+
+    @Test
+    void timestamp() {
+        long unixNanos = Long.parseLong(inputs.get("timestamp_unix_nanos").getAsString());
+        long rounded = Long.parseLong(inputs.get("timestamp_unix_nanos_rounded").getAsString());
+        assertEquals(0, rounded % (1L << 24));
+        assertTrue(rounded <= unixNanos && unixNanos - rounded < (1L << 24));
+        assertHex(v, "timestamp_tai64n", Tai64n.fromUnixNanos(unixNanos));
+        assertHex(v, "timestamp_tai64n", Tai64n.fromUnixNanos(rounded));
+    }
+
+    @Test
+    void initiation() throws Exception {
+        Transcript t = run();
+        assertHex(v, "prologue", t.prologue);
+        assertArrayEquals("mp2p/1".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(t.prologue, 6));
+        assertHex(v, "initiation_payload", t.payload);
+        assertHex(v, "handshake_hash_after_initiation", t.hashAfterInitiation);
+        assertHex(v, "initiation", t.initiation);
+        assertEquals(HandshakeInitiation.LENGTH, hex(v, "initiation").length);
+        assertTrue(HandshakeInitiation.parse(t.initiation, 0, t.initiation.length).isOk());
+    }
+
+    @Test
+    void handshakeHashBeforeMessage1() throws Exception {
+        byte[] header = new byte[HandshakeInitiation.LENGTH];
+        HandshakeInitiation.writeHeader(header, 0, inputs.get("suite").getAsInt(), index("initiator_sender_index"));
+        Mp2pIdentity responder = Mp2pIdentity.fromSeed(hex(inputs, "responder_ed25519_seed"));
+        byte[] e = hex(inputs, "initiator_ephemeral_private");
+        Mp2pIdentity initiator = Mp2pIdentity.fromSeed(hex(inputs, "initiator_ed25519_seed"));
+        HandshakeState hs = HandshakeState.builder(CipherSuite.AESGCM_SHA256.protocol()).initiator(true)
+                .prologue(Handshakes.prologue(header, 0))
+                .localStatic(new DhKeyPair(initiator.x25519PrivateKey(), initiator.x25519PublicKey()))
+                .localEphemeral(new DhKeyPair(e, X25519Function.INSTANCE.publicKey(e)))
+                .remoteStatic(responder.x25519PublicKey()).build();
+        assertHex(v, "handshake_hash_initial", hs.handshakeHash());
+    }
+
+    @Test
+    void responderReadsTheInitiation() throws Exception {
+        Transcript t = run();
+        assertEquals(InitiationPayload.LENGTH, t.payloadReadLength);
+        assertHex(v, "initiation_payload", t.payloadReadByResponder);
+        assertArrayEquals(t.initiator.x25519PublicKey(), t.responderState.remoteStaticPublicKey());
+        Parsed<InitiationPayload> parsed = InitiationPayload.parse(t.payloadReadByResponder, 0, t.payloadReadLength);
+        assertTrue(parsed.isOk());
+        InitiationPayload p = parsed.value();
+        assertEquals(t.initiator.publicKey(), p.identity());
+        assertArrayEquals(p.identity().x25519PublicKey(), t.responderState.remoteStaticPublicKey());
+        assertHex(v, "timestamp_tai64n", p.timestamp());
+        assertEquals(inputs.get("reply_family").getAsInt(), p.replyFamily());
+        assertNotNull(p.replyAddress());
+        assertEquals(inputs.get("reply_address").getAsString(), p.replyAddress().getAddress().getHostAddress());
+        assertEquals(inputs.get("reply_port").getAsInt(), p.replyAddress().getPort());
+        // mac1 of the vector's initiation, keyed by the responder's key.
+        byte[] initiation = hex(v, "initiation");
+        byte[] mac = new byte[Mac1.LENGTH];
+        Mac1.compute(hex(v.getAsJsonObject("responder"), "mac1_key"), initiation, 0, HandshakeInitiation.MAC1_OFFSET,
+                mac, 0);
+        assertArrayEquals(Arrays.copyOfRange(initiation, HandshakeInitiation.MAC1_OFFSET,
+                HandshakeInitiation.MAC2_OFFSET), mac);
+        assertArrayEquals(new byte[16], Arrays.copyOfRange(initiation, HandshakeInitiation.MAC2_OFFSET,
+                HandshakeInitiation.LENGTH));
+    }
+
+    @Test
+    void responseAndInitiatorReadsIt() throws Exception {
+        Transcript t = run();
+        assertHex(v, "response", t.response);
+        assertEquals(HandshakeResponse.LENGTH, hex(v, "response").length);
+        assertTrue(HandshakeResponse.parse(t.response, 0, t.response.length).isOk());
+        assertEquals(HandshakeResponse.PAYLOAD_LENGTH, t.responsePayloadReadLength);
+        assertHex(v, "response_payload", t.responsePayloadRead);
+        assertEquals(index("responder_sender_index"), HandshakeResponse.decodePayload(t.responsePayloadRead));
+        assertTrue(t.initiatorState.isFinished());
+        assertTrue(t.responderState.isFinished());
+        assertHex(v, "handshake_hash", t.initiatorState.handshakeHash());
+        assertHex(v, "handshake_hash", t.responderState.handshakeHash());
+        byte[] response = hex(v, "response");
+        byte[] mac = new byte[Mac1.LENGTH];
+        Mac1.compute(hex(v.getAsJsonObject("initiator"), "mac1_key"), response, 0, HandshakeResponse.MAC1_OFFSET,
+                mac, 0);
+        assertArrayEquals(Arrays.copyOfRange(response, HandshakeResponse.MAC1_OFFSET, HandshakeResponse.MAC2_OFFSET),
+                mac);
+    }
+
+    /** Seals a TransportData packet as Endpoint does: header as associated data, counter as nonce. */
+    private static byte[] seal(CipherState cs, int receiverIndex, long counter, byte[] plaintext) throws Exception {
+        byte[] packet = new byte[TransportData.OVERHEAD + plaintext.length];
+        TransportData.writeHeader(packet, 0, receiverIndex, counter);
+        cs.encrypt(counter, packet, 0, TransportData.HEADER_LENGTH, plaintext, 0, plaintext.length, packet,
+                TransportData.HEADER_LENGTH);
+        return packet;
+    }
+
+    private static byte[] open(CipherState cs, byte[] packet) throws Exception {
+        long counter = TransportData.parseHeader(packet, 0, packet.length).value().counter();
+        byte[] out = new byte[packet.length - TransportData.OVERHEAD];
+        int n = cs.decrypt(counter, packet, 0, TransportData.HEADER_LENGTH, packet, TransportData.HEADER_LENGTH,
+                packet.length - TransportData.HEADER_LENGTH, out, 0);
+        return Arrays.copyOf(out, n);
+    }
+
+    @Test
+    void transportPackets() throws Exception {
+        Transcript t = run();
+        JsonObject toResponder = inputs.getAsJsonObject("transport_initiator_to_responder");
+        JsonObject toInitiator = inputs.getAsJsonObject("transport_responder_to_initiator");
+
+        byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+        byte[] frames = new byte[Frames.datagramLength(hello.length)];
+        assertEquals(frames.length, Frames.writeDatagram(frames, 0, hello, 0, hello.length));
+        assertHex(toResponder, "plaintext", frames);
+
+        long c1 = toResponder.get("counter").getAsLong();
+        long c2 = toInitiator.get("counter").getAsLong();
+        int idx1 = (int) Long.parseLong(toResponder.get("receiver_index").getAsString(), 16);
+        int idx2 = (int) Long.parseLong(toInitiator.get("receiver_index").getAsString(), 16);
+        assertEquals(index("responder_sender_index"), idx1);
+        assertEquals(index("initiator_sender_index"), idx2);
+
+        byte[] p1 = seal(t.initiatorKeys.sender(), idx1, c1, frames);
+        byte[] p2 = seal(t.responderKeys.sender(), idx2, c2, new byte[0]);
+        assertHex(v, "transport_initiator_to_responder", p1);
+        assertHex(v, "transport_responder_to_initiator", p2);
+        assertEquals(TransportData.OVERHEAD, p2.length); // a keepalive
+
+        // Each side opens the other's vector packet.
+        assertArrayEquals(frames, open(t.responderKeys.receiver(), hex(v, "transport_initiator_to_responder")));
+        assertArrayEquals(new byte[0], open(t.initiatorKeys.receiver(), hex(v, "transport_responder_to_initiator")));
+        assertEquals(null, Frames.validate(frames, 0, frames.length));
+
+        // Split() gave exactly the vector's keys: a CipherState keyed with the vector key seals the same bytes.
+        NoiseProtocol protocol = CipherSuite.AESGCM_SHA256.protocol();
+        CipherState k1 = new CipherState(protocol.cipher());
+        k1.initializeKey(hex(v, "transport_key_initiator_to_responder"));
+        CipherState k2 = new CipherState(protocol.cipher());
+        k2.initializeKey(hex(v, "transport_key_responder_to_initiator"));
+        assertHex(v, "transport_initiator_to_responder", seal(k1, idx1, c1, frames));
+        assertHex(v, "transport_responder_to_initiator", seal(k2, idx2, c2, new byte[0]));
+        byte[] probe = new byte[40];
+        // (The JDK refuses to encrypt twice under one key and nonce, so each CipherState seals a nonce once.)
+        for (long c : new long[] {1, 7, 1L << 40}) {
+            byte[] expected1 = seal(k1, idx1, c, probe);
+            byte[] expected2 = seal(k2, idx2, c, probe);
+            assertArrayEquals(expected1, seal(t.initiatorKeys.initiatorToResponder(), idx1, c, probe));
+            assertArrayEquals(expected1, seal(t.responderKeys.initiatorToResponder(), idx1, c, probe));
+            assertArrayEquals(expected2, seal(t.initiatorKeys.responderToInitiator(), idx2, c, probe));
+            assertArrayEquals(expected2, seal(t.responderKeys.responderToInitiator(), idx2, c, probe));
+        }
+    }
+}
