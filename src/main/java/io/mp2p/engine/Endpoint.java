@@ -326,6 +326,15 @@ public final class Endpoint {
         InetSocketAddress replyTo = init.replyAddress() != null ? init.replyAddress() : from;
         p.endpoint = replyTo;
         p.cookies.addMacs(packet, 0, packet.length, now);
+        if (p.pending != null && yieldsTo(p.key)) {
+            // Spec §6.4, simultaneous initiation: the side with the lower key gives up its own
+            // initiation, so that both end on the one session the higher key initiated.
+            indices.remove(p.pending.localIndex, p.pending);
+            p.pending.destroy();
+            p.pending = null;
+            p.retryAt = Peer.NONE;
+            p.attempts = 0;
+        }
         Session s = newSession(p, localIndex, init.senderIndex(), false, init.suite(), keys, now);
         // Spec §6.4: the answered handshake replaces next; previous is wiped.
         wipe(p.next);
@@ -747,6 +756,11 @@ public final class Endpoint {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Whether our key sorts below {@code peer}'s (unsigned, byte by byte): the tie-break of spec §6.4. */
+    private boolean yieldsTo(PeerKey peer) {
+        return java.util.Arrays.compareUnsigned(self.encoded(), peer.encoded()) < 0;
+    }
 
     /** For tests in this package: the state held for {@code key}, or null. */
     Peer peerState(PeerKey key) {

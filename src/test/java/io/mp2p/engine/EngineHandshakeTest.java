@@ -143,7 +143,19 @@ class EngineHandshakeTest {
         // Each side initiated once; nothing further until a session ages to REKEY_AFTER_TIME.
         assertEquals(1, a.engine.metrics().handshakesInitiated());
         assertEquals(1, b.engine.metrics().handshakesInitiated());
-        assertEquals(0, a.engine.metrics().totalDrops() + b.engine.metrics().totalDrops());
+        // One working session: both send on the session the higher key initiated.
+        boolean aHigher = java.util.Arrays.compareUnsigned(a.key().encoded(), b.key().encoded()) > 0;
+        Node high = aHigher ? a : b;
+        Node low = aHigher ? b : a;
+        Session hs = high.engine.peerState(low.key()).current;
+        Session ls = low.engine.peerState(high.key()).current;
+        assertTrue(hs.initiator && !ls.initiator, "the higher key's initiation won");
+        assertEquals(hs.localIndex, ls.remoteIndex);
+        assertEquals(ls.localIndex, hs.remoteIndex);
+        // The only drop: the response to the initiation the lower key abandoned.
+        assertEquals(0, high.engine.metrics().totalDrops());
+        assertEquals(1, low.engine.metrics().drops(DropReason.UNKNOWN_INDEX));
+        assertEquals(1, low.engine.metrics().totalDrops());
     }
 
     @Test
