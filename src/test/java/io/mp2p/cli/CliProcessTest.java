@@ -54,6 +54,27 @@ class CliProcessTest {
     }
 
     @Test
+    void aSelfChosenGroupIsReachedWithPeerGroup(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.pem");
+        Path b = dir.resolve("b.pem");
+        keygen(a);
+        String bHex = keygen(b);
+        String port = String.valueOf(LoopbackPorts.free());
+        try (Cli.Background listen = new Cli.Background(Cli.command("listen", "-k", b.toString(), "--interface", "lo",
+                "--ttl", "0", "--port", port, "--group", "224.0.249.250", "--echo"))) {
+            assertEquals("my addr: 224.0.249.250", listen.await("my addr: ", 30));
+            Cli.Result r = Cli.run(60, Cli.command("send", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
+                    "--port", port, "--peer", bHex, "--peer-group", "224.0.249.250", "--timeout", "20",
+                    "--expect-replies", "1", "to the chosen group"));
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("to the chosen group\n", r.stdout());
+        }
+        Cli.Result bad = Cli.run("listen", "-k", b.toString(), "--interface", "lo", "--group", "239.1.2.3");
+        assertEquals(ExitCodes.USAGE, bad.exitCode());
+        assertTrue(bad.stderr().contains("not an mp2p group"), bad.stderr());
+    }
+
+    @Test
     void chatSendsStdinLinesAndPrintsThePeersMessages(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("a.pem");
         Path b = dir.resolve("b.pem");
