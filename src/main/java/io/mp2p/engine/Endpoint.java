@@ -334,6 +334,8 @@ public final class Endpoint {
             p.pending = null;
             p.retryAt = Peer.NONE;
             p.attempts = 0;
+            // Should the winner's handshake not complete after all, ours starts again (§6.5, unconfirmed).
+            p.unconfirmedAt = now + Constants.REKEY_TIMEOUT;
         }
         Session s = newSession(p, localIndex, init.senderIndex(), false, init.suite(), keys, now);
         // Spec §6.4: the answered handshake replaces next; previous is wiped.
