@@ -3,6 +3,9 @@ package io.mp2p.cli;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -13,6 +16,8 @@ import io.mp2p.PeerSession;
 import io.mp2p.PeerTrustPolicy;
 import io.mp2p.SecureMulticastChannel;
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.address.NodeRecord;
+import io.mp2p.address.NodeRecordException;
 import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.Mp2pIdentity;
 import picocli.CommandLine.Command;
@@ -23,6 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "listen", mixinStandardHelpOptions = true,
         description = "Listen on this node's group; print one line per message: <peer key> <message>.")
 final class ListenCommand implements Callable<Integer> {
+    /** How long the node record printed at start stays valid. */
+    static final Duration RECORD_LIFETIME = Duration.ofDays(1);
+
     @Mixin
     KeyOption key;
 
@@ -66,11 +74,22 @@ final class ListenCommand implements Callable<Integer> {
         SecureMulticastChannel channel = Channels.open(id, b.build());
         out.println("my addr: " + GroupAddresses.toText(channel.localGroup().getAddress()));
         out.println("my publ: " + id.publicKey().toHex());
+        out.println("my record: " + record(id, channel));
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(channel::close));
         forever.await();
         return ExitCodes.OK;
+    }
+
+    /** A signed node record of where we listen, for peers to pass as --peer (valid for RECORD_LIFETIME). */
+    private static String record(Mp2pIdentity id, SecureMulticastChannel channel) throws CliException {
+        try {
+            return NodeRecord.sign(id, channel.localGroup().getAddress(), channel.localGroup().getPort(),
+                    Instant.now().plus(RECORD_LIFETIME).truncatedTo(ChronoUnit.SECONDS)).toText();
+        } catch (NodeRecordException e) {
+            throw new CliException("cannot sign a node record: " + e.getMessage());
+        }
     }
 
     private void startReader(PeerSession s, PrintStream out) {

@@ -63,11 +63,23 @@ class CliProcessTest {
         try (Cli.Background listen = new Cli.Background(Cli.command("listen", "-k", b.toString(), "--interface", "lo",
                 "--ttl", "0", "--port", port, "--group", "224.0.249.250", "--echo"))) {
             assertEquals("my addr: 224.0.249.250", listen.await("my addr: ", 30));
+            String record = listen.await("my record: ", 5).substring("my record: ".length());
+            assertTrue(record.startsWith("mp2p://" + bHex + "@224.0.249.250:" + port + "?"), record);
             Cli.Result r = Cli.run(60, Cli.command("send", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
                     "--port", port, "--peer", bHex, "--peer-group", "224.0.249.250", "--timeout", "20",
                     "--expect-replies", "1", "to the chosen group"));
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("to the chosen group\n", r.stdout());
+            // The node record alone names key, group and port.
+            r = Cli.run(60, Cli.command("send", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
+                    "--peer", record, "--timeout", "20", "--expect-replies", "1", "by record"));
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("by record\n", r.stdout());
+            // A tampered record is refused before anything is sent.
+            String tampered = record.replace("@224.0.249.250:", "@224.0.249.251:");
+            r = Cli.run("send", "-k", a.toString(), "--interface", "lo", "--peer", tampered, "x");
+            assertEquals(ExitCodes.FAILURE, r.exitCode());
+            assertTrue(r.stderr().contains("signature does not match"), r.stderr());
         }
         Cli.Result bad = Cli.run("listen", "-k", b.toString(), "--interface", "lo", "--group", "239.1.2.3");
         assertEquals(ExitCodes.USAGE, bad.exitCode());
