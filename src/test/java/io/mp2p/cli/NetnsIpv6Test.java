@@ -73,6 +73,13 @@ class NetnsIpv6Test {
             if (ip.exitCode() != 0) {
                 return "the 'ip' command (iproute2) is not working";
             }
+            // Root inside a container may still lack the right to make namespaces: try once.
+            String probe = "mp2p-probe-" + ProcessHandle.current().pid();
+            Cli.Result add = Cli.run(10, List.of("ip", "netns", "add", probe));
+            if (add.exitCode() != 0) {
+                return "cannot create a network namespace here: " + add.stderr().strip();
+            }
+            Cli.run(10, List.of("ip", "netns", "del", probe));
         } catch (IOException e) {
             return "cannot run 'id' or 'ip': " + e.getMessage() + " (install iproute2)";
         }
