@@ -58,6 +58,13 @@ public final class Constants {
     public static final int RATE_LIMIT_BURST = 5;
     /** Sources tracked by the rate limiter. */
     public static final int RATE_LIMIT_TABLE_SIZE = 65_536;
+    /**
+     * Peers an engine keeps. Past this, peers with no session, handshake or queued message are
+     * forgotten to make room, and a new initiator is refused if none can be.
+     */
+    public static final int MAX_PEERS = 65_536;
+    /** How often a full peer table may be scanned for peers to forget, so that a flood cannot make every packet pay for a scan. */
+    public static final long PEER_EVICTION_INTERVAL = TimeUnit.SECONDS.toNanos(1);
     /** Failed responses read per pending handshake before it stops reading them. */
     public static final int MAX_FAILED_RESPONSES = 8;
 

@@ -25,6 +25,8 @@ public enum DropReason {
     IDENTITY_MISMATCH,
     /** The trust policy refused the peer. */
     REFUSED_BY_POLICY,
+    /** A new initiator while the peer table is full of peers that still hold state. */
+    TOO_MANY_PEERS,
     /** An initiation whose timestamp is not newer than the last one accepted: a replay. */
     STALE_TIMESTAMP,
     /** The receiver index names nothing we hold. */

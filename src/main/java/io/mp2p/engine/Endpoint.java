@@ -73,6 +73,7 @@ public final class Endpoint {
     private final byte[] sealBuffer;
     private final FrameDispatcher dispatcher = new FrameDispatcher();
     private int liveSessions;
+    private long lastEviction = Peer.NONE;
     private boolean destroyed;
 
     /** An engine for {@code config.identity()}; the identity stays owned by the caller. */
@@ -304,6 +305,11 @@ public final class Endpoint {
             counters.drop(DropReason.REFUSED_BY_POLICY);
             LOG.info("refused a handshake from {}: not allowed by the trust policy", init.identity());
             events.add(new EngineEvent.PeerRefused(init.identity()));
+            return;
+        }
+        if (!peers.containsKey(init.identity()) && !makeRoomForPeer(now)) {
+            init.state().destroy();
+            counters.drop(DropReason.TOO_MANY_PEERS);
             return;
         }
         Peer p = peerFor(init.identity());
@@ -758,6 +764,32 @@ public final class Endpoint {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Whether a new peer fits: when the table is full, forgets peers that hold nothing (no session,
+     * handshake, queued message or timer), at most once per PEER_EVICTION_INTERVAL. A forgotten peer's
+     * greatest timestamp goes with it, as after a restart: a replay of its old initiation could then
+     * get an answer, but never a session, since only the real initiator can confirm it.
+     */
+    private boolean makeRoomForPeer(long now) {
+        if (peers.size() < config.maxPeers()) {
+            return true;
+        }
+        if (lastEviction != Peer.NONE && now - lastEviction < Constants.PEER_EVICTION_INTERVAL) {
+            return false;
+        }
+        lastEviction = now;
+        var it = peers.values().iterator();
+        while (it.hasNext()) {
+            Peer p = it.next();
+            if (!p.hasSession() && p.pending == null && p.queue.isEmpty() && p.nextDeadline() == Peer.NONE
+                    && p.scheduledAt == Peer.NONE) {
+                p.cookies.destroy();
+                it.remove();
+            }
+        }
+        return peers.size() < config.maxPeers();
+    }
 
     /** Whether our key sorts below {@code peer}'s (unsigned, byte by byte): the tie-break of spec §6.4. */
     private boolean yieldsTo(PeerKey peer) {

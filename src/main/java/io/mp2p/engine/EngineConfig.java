@@ -36,6 +36,7 @@ public final class EngineConfig {
     private final long maxReassemblyBytesTotal;
     private final long reassemblyTimeout;
     private final int handshakeLoadThreshold;
+    private final int maxPeers;
 
     private EngineConfig(Builder b) {
         this.identity = b.identity;
@@ -51,6 +52,7 @@ public final class EngineConfig {
         this.maxReassemblyBytesTotal = b.maxReassemblyBytesTotal;
         this.reassemblyTimeout = b.reassemblyTimeout;
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
+        this.maxPeers = b.maxPeers;
     }
 
     public static Builder builder(Mp2pIdentity identity) {
@@ -110,6 +112,11 @@ public final class EngineConfig {
         return handshakeLoadThreshold;
     }
 
+    /** Peers kept before stateless ones are forgotten and new initiators refused. */
+    public int maxPeers() {
+        return maxPeers;
+    }
+
     /** Plaintext bytes one TransportData packet may carry at this path MTU (spec §5, "Sizes"). */
     public int maxPlaintext() {
         return pathMtu - Constants.IP_UDP_OVERHEAD - io.mp2p.wire.TransportData.OVERHEAD;
@@ -136,6 +143,7 @@ public final class EngineConfig {
         private long maxReassemblyBytesTotal = Constants.MAX_REASSEMBLY_BYTES_TOTAL;
         private long reassemblyTimeout = Constants.REASSEMBLY_TIMEOUT;
         private int handshakeLoadThreshold = Constants.HANDSHAKE_LOAD_THRESHOLD;
+        private int maxPeers = Constants.MAX_PEERS;
 
         private Builder(Mp2pIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
@@ -195,6 +203,12 @@ public final class EngineConfig {
 
         public Builder handshakeLoadThreshold(int perSecond) {
             this.handshakeLoadThreshold = positive(perSecond, "handshakeLoadThreshold");
+            return this;
+        }
+
+        /** Peers kept (default 65,536): bounds the memory an "accept any" node gives to strangers. */
+        public Builder maxPeers(int n) {
+            this.maxPeers = positive(n, "maxPeers");
             return this;
         }
 

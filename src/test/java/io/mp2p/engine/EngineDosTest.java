@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -138,5 +139,34 @@ class EngineDosTest {
         EngineMetrics m = b.engine.metrics();
         assertEquals(20 - Constants.RATE_LIMIT_BURST, m.drops(DropReason.RATE_LIMITED), m.toString());
         assertEquals(Constants.RATE_LIMIT_BURST, m.noiseMessagesProcessed() - noiseBefore);
+    }
+
+    @Test
+    void aFullPeerTableRefusesNewInitiatorsUntilPeersHoldNothing() {
+        SimNetwork net = new SimNetwork(87);
+        Node server = net.addNode("server", net.newIdentity(), c -> c.maxPeers(3));
+        List<Node> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(net.addNode("c" + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            clients.get(i).engine.send(server.key(), new byte[] {(byte) i}, net.now);
+        }
+        net.run(seconds(1));
+        Node late = clients.get(3);
+        late.engine.send(server.key(), new byte[] {3}, net.now);
+        net.run(seconds(1));
+        EngineMetrics m = server.engine.metrics();
+        assertEquals(3, m.peers());
+        assertEquals(3, m.sessionsLive());
+        assertEquals(1, m.drops(DropReason.TOO_MANY_PEERS));
+        assertTrue(server.messagesFrom(late).isEmpty());
+        // The three sessions expire with no traffic; their peers then hold nothing and make room.
+        net.run(seconds(200));
+        assertEquals(0, server.engine.metrics().sessionsLive());
+        late.engine.send(server.key(), new byte[] {4}, net.now);
+        net.run(seconds(1));
+        assertEquals(1, server.messagesFrom(late).size(), server.engine.metrics().toString());
+        assertEquals(1, server.engine.metrics().peers(), "the three idle peers were forgotten");
     }
 }
