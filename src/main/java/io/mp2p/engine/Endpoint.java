@@ -258,6 +258,9 @@ public final class Endpoint {
         }
         cookieChecker.destroy();
         staticKey.destroy();
+        // The scratch buffers hold the last plaintexts sealed and opened.
+        java.util.Arrays.fill(openBuffer, (byte) 0);
+        java.util.Arrays.fill(sealBuffer, (byte) 0);
         destroyed = true;
     }
 
