@@ -7,10 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 import io.mp2p.ChannelClosedException;
-import io.mp2p.Mp2pException;
 import io.mp2p.PeerSession;
-import io.mp2p.SecureMulticastChannel;
-import io.mp2p.identity.Mp2pIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -19,20 +16,12 @@ import picocli.CommandLine.Mixin;
         description = "Send each line of stdin to a peer and print what it sends, until end of input.")
 final class ChatCommand implements Callable<Integer> {
     @Mixin
-    KeyOption key;
-
-    @Mixin
-    NetworkOptions network;
-
-    @Mixin
-    PeerOptions peer;
+    PeerConnectionOptions connection;
 
     @Override
     public Integer call() throws CliException, InterruptedException {
-        Mp2pIdentity id = key.load();
-        try (SecureMulticastChannel channel = Channels.open(id,
-                Channels.withProgress(network.builder(), System.err).connectTimeout(peer.timeout()).build());
-             PeerSession s = Channels.connect(channel, peer.key(), peer.group(network.port))) {
+        try (PeerConnectionOptions.Connection c = connection.connect()) {
+            PeerSession s = c.session();
             System.err.println("mp2p: connected to " + s.peer().toHex() + "; type lines, end with Ctrl-D");
             Thread reader = new Thread(() -> {
                 try {
@@ -55,8 +44,6 @@ final class ChatCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             throw new CliException(e.getMessage());
-        } finally {
-            id.destroy();
         }
         return ExitCodes.OK;
     }

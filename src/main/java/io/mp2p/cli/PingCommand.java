@@ -9,8 +9,6 @@ import java.util.concurrent.Callable;
 
 import io.mp2p.Mp2pException;
 import io.mp2p.PeerSession;
-import io.mp2p.SecureMulticastChannel;
-import io.mp2p.identity.Mp2pIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,13 +20,7 @@ final class PingCommand implements Callable<Integer> {
     private static final String PREFIX = "ping ";
 
     @Mixin
-    KeyOption key;
-
-    @Mixin
-    NetworkOptions network;
-
-    @Mixin
-    PeerOptions peer;
+    PeerConnectionOptions connection;
 
     @Option(names = "-c", paramLabel = "N", description = "number of pings (default: ${DEFAULT-VALUE})")
     int count = 5;
@@ -44,12 +36,10 @@ final class PingCommand implements Callable<Integer> {
         if (!(interval >= 0)) {
             throw new CliException("--interval must not be negative", ExitCodes.USAGE);
         }
-        Duration timeout = peer.timeout();
-        Mp2pIdentity id = key.load();
+        Duration timeout = connection.peer.timeout();
         List<Double> rtts = new ArrayList<>();
-        try (SecureMulticastChannel channel = Channels.open(id,
-                Channels.withProgress(network.builder(), System.err).connectTimeout(timeout).build());
-             PeerSession s = Channels.connect(channel, peer.key(), peer.group(network.port))) {
+        try (PeerConnectionOptions.Connection c = connection.connect()) {
+            PeerSession s = c.session();
             for (int seq = 1; seq <= count; seq++) {
                 long sent = System.nanoTime();
                 s.send((PREFIX + seq + " " + sent).getBytes(StandardCharsets.UTF_8));
@@ -77,8 +67,6 @@ final class PingCommand implements Callable<Integer> {
             }
         } catch (Mp2pException e) {
             throw new CliException(e.getMessage());
-        } finally {
-            id.destroy();
         }
         int lost = count - rtts.size();
         System.out.printf("%d sent, %d received, %.0f%% loss", count, rtts.size(), 100.0 * lost / count);

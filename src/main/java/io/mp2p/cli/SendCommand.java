@@ -8,8 +8,6 @@ import java.util.concurrent.Callable;
 import io.mp2p.ChannelClosedException;
 import io.mp2p.Mp2pException;
 import io.mp2p.PeerSession;
-import io.mp2p.SecureMulticastChannel;
-import io.mp2p.identity.Mp2pIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,13 +21,7 @@ final class SendCommand implements Callable<Integer> {
     static final Duration UNREQUESTED_REPLY_GRACE = Duration.ofMillis(500);
 
     @Mixin
-    KeyOption key;
-
-    @Mixin
-    NetworkOptions network;
-
-    @Mixin
-    PeerOptions peer;
+    PeerConnectionOptions connection;
 
     @Option(names = "--expect-replies", paramLabel = "N",
             description = "wait for N replies (within --timeout); fail if fewer arrive")
@@ -43,43 +35,37 @@ final class SendCommand implements Callable<Integer> {
         if (expectReplies < 0) {
             throw new CliException("--expect-replies must not be negative", ExitCodes.USAGE);
         }
-        Duration timeout = peer.timeout();
-        Mp2pIdentity id = key.load();
-        try (SecureMulticastChannel channel = Channels.open(id,
-                Channels.withProgress(network.builder(), System.err).connectTimeout(timeout).build())) {
-            long start = System.nanoTime();
-            try (PeerSession s = Channels.connect(channel, peer.key(), peer.group(network.port))) {
-                for (String m : messages) {
-                    s.send(m.getBytes(StandardCharsets.UTF_8));
-                }
-                int got = 0;
-                Duration wait = expectReplies > 0 ? timeout.minusNanos(System.nanoTime() - start)
-                        : UNREQUESTED_REPLY_GRACE;
-                long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
-                while (expectReplies == 0 || got < expectReplies) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    byte[] reply = s.receive(Duration.ofNanos(left));
-                    if (reply == null) {
-                        break;
-                    }
-                    System.out.println(new String(reply, StandardCharsets.UTF_8));
-                    System.out.flush();
-                    got++;
-                }
-                if (got < expectReplies) {
-                    throw new CliException("got " + got + " of " + expectReplies + " replies within "
-                            + Channels.seconds(timeout));
-                }
-            } catch (ChannelClosedException e) {
-                throw new CliException("the peer closed the session");
-            } catch (Mp2pException e) {
-                throw new CliException(e.getMessage());
+        Duration timeout = connection.peer.timeout();
+        long start = System.nanoTime();
+        try (PeerConnectionOptions.Connection c = connection.connect()) {
+            PeerSession s = c.session();
+            for (String m : messages) {
+                s.send(m.getBytes(StandardCharsets.UTF_8));
             }
-        } finally {
-            id.destroy();
+            int got = 0;
+            Duration wait = expectReplies > 0 ? timeout.minusNanos(System.nanoTime() - start) : UNREQUESTED_REPLY_GRACE;
+            long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
+            while (expectReplies == 0 || got < expectReplies) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                byte[] reply = s.receive(Duration.ofNanos(left));
+                if (reply == null) {
+                    break;
+                }
+                System.out.println(new String(reply, StandardCharsets.UTF_8));
+                System.out.flush();
+                got++;
+            }
+            if (got < expectReplies) {
+                throw new CliException("got " + got + " of " + expectReplies + " replies within "
+                        + Channels.seconds(timeout));
+            }
+        } catch (ChannelClosedException e) {
+            throw new CliException("the peer closed the session");
+        } catch (Mp2pException e) {
+            throw new CliException(e.getMessage());
         }
         return ExitCodes.OK;
     }

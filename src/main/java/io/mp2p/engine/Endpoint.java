@@ -267,16 +267,11 @@ public final class Endpoint {
     // ------------------------------------------------------------------ handshakes
 
     private void onInitiation(byte[] buf, int off, int len, InetSocketAddress from, long now) {
-        Parsed<HandshakeInitiation> parsed = HandshakeInitiation.parse(buf, off, len);
-        if (!parsed.isOk()) {
-            counters.drop(dropReason(parsed.error()));
+        HandshakeInitiation header = checkHeaderAndMac1(HandshakeInitiation.parse(buf, off, len), buf, off, len);
+        if (header == null) {
             return;
         }
-        if (!cookieChecker.checkMac1(buf, off, len)) {
-            counters.drop(DropReason.BAD_MAC1);
-            return;
-        }
-        if (parsed.value().senderIndex() == 0) {
+        if (header.senderIndex() == 0) {
             // Spec §6.1: index 0 is never used, so transport packets can never be addressed to it.
             counters.drop(DropReason.MALFORMED);
             return;
@@ -285,7 +280,7 @@ public final class Endpoint {
         if (load.isUnderLoad(now)) {
             if (!cookieChecker.checkMac2(buf, off, len, from.getAddress(), from.getPort(), now)) {
                 byte[] reply = new byte[CookieReply.LENGTH];
-                cookieChecker.createReply(reply, 0, parsed.value().senderIndex(), buf, off, len, from.getAddress(),
+                cookieChecker.createReply(reply, 0, header.senderIndex(), buf, off, len, from.getAddress(),
                         from.getPort(), now);
                 emit(from, reply);
                 counters.cookieRepliesSent++;
@@ -297,7 +292,7 @@ public final class Endpoint {
                 return;
             }
         }
-        Handshakes.InitiationResult result = handshakes.readInitiation(buf, off, parsed.value());
+        Handshakes.InitiationResult result = handshakes.readInitiation(buf, off, header);
         if (result.reason() != null) {
             counters.drop(result.reason());
             return;
@@ -358,17 +353,12 @@ public final class Endpoint {
     }
 
     private void onResponse(byte[] buf, int off, int len, long now) {
-        Parsed<HandshakeResponse> parsed = HandshakeResponse.parse(buf, off, len);
-        if (!parsed.isOk()) {
-            counters.drop(dropReason(parsed.error()));
-            return;
-        }
-        if (!cookieChecker.checkMac1(buf, off, len)) {
-            counters.drop(DropReason.BAD_MAC1);
+        HandshakeResponse header = checkHeaderAndMac1(HandshakeResponse.parse(buf, off, len), buf, off, len);
+        if (header == null) {
             return;
         }
         load.recordHandshake(now);
-        Object owner = indices.get(parsed.value().receiverIndex());
+        Object owner = indices.get(header.receiverIndex());
         if (!(owner instanceof PendingHandshake pending)) {
             counters.drop(owner == null ? DropReason.UNKNOWN_INDEX : DropReason.UNEXPECTED);
             return;
@@ -385,6 +375,22 @@ public final class Endpoint {
             return;
         }
         completeAsInitiator(pending, response, now);
+    }
+
+    /**
+     * The parsed handshake packet if its header is sound and its mac1 is ours (spec §4.4: the only
+     * work before that is one HMAC), else null with the drop counted.
+     */
+    private <T> T checkHeaderAndMac1(Parsed<T> parsed, byte[] buf, int off, int len) {
+        if (!parsed.isOk()) {
+            counters.drop(dropReason(parsed.error()));
+            return null;
+        }
+        if (!cookieChecker.checkMac1(buf, off, len)) {
+            counters.drop(DropReason.BAD_MAC1);
+            return null;
+        }
+        return parsed.value();
     }
 
     private void completeAsInitiator(PendingHandshake pending, Handshakes.Response response, long now) {

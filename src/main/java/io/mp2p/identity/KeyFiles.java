@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.Map;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 
@@ -69,6 +70,21 @@ final class KeyFiles {
     static String wrongAlgorithm(String source, ASN1ObjectIdentifier oid) {
         String name = ALGORITHM_NAMES.getOrDefault(oid.getId(), "a");
         return source + " holds " + name + " key (" + oid.getId() + "), not an Ed25519 key";
+    }
+
+    /**
+     * Checks that an algorithm identifier is Ed25519's as RFC 8410 writes it: OID 1.3.101.112 with no
+     * parameters. Both key forms (PKCS#8 and SPKI) carry one.
+     */
+    static void checkEd25519(AlgorithmIdentifier algorithm, String source) throws KeyFormatException {
+        if (!ED25519_OID.equals(algorithm.getAlgorithm())) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    wrongAlgorithm(source, algorithm.getAlgorithm()));
+        }
+        if (algorithm.getParameters() != null) {
+            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
+                    source + ": RFC 8410 says the Ed25519 algorithm identifier has no parameters");
+        }
     }
 
     /**

@@ -15,7 +15,6 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.bouncycastle.util.io.pem.PemObject;
 
@@ -164,15 +163,7 @@ public final class Mp2pIdentity implements Destroyable {
     }
 
     private static byte[] seedOf(PrivateKeyInfo info, String source) throws KeyFormatException {
-        AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
-        if (!KeyFiles.ED25519_OID.equals(algorithm.getAlgorithm())) {
-            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
-                    KeyFiles.wrongAlgorithm(source, algorithm.getAlgorithm()));
-        }
-        if (algorithm.getParameters() != null) {
-            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
-                    source + ": RFC 8410 says the Ed25519 algorithm identifier has no parameters");
-        }
+        KeyFiles.checkEd25519(info.getPrivateKeyAlgorithm(), source);
         ASN1Integer version = info.getVersion();
         if (!version.hasValue(PKCS8_V1) && !version.hasValue(PKCS8_V2)) {
             throw new KeyFormatException(KeyFormatException.Reason.ENCODING,

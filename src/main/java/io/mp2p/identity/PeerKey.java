@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 import org.bouncycastle.asn1.ASN1BitString;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.bouncycastle.util.encoders.Base32;
@@ -255,15 +254,7 @@ public final class PeerKey {
             throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
                     source + " does not hold a valid SubjectPublicKeyInfo: " + KeyFiles.describe(e), e);
         }
-        AlgorithmIdentifier algorithm = info.getAlgorithm();
-        if (!KeyFiles.ED25519_OID.equals(algorithm.getAlgorithm())) {
-            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
-                    KeyFiles.wrongAlgorithm(source, algorithm.getAlgorithm()));
-        }
-        if (algorithm.getParameters() != null) {
-            throw new KeyFormatException(KeyFormatException.Reason.ENCODING,
-                    source + ": RFC 8410 says the Ed25519 algorithm identifier has no parameters");
-        }
+        KeyFiles.checkEd25519(info.getAlgorithm(), source);
         ASN1BitString bits = info.getPublicKeyData();
         if (bits.getPadBits() != 0) {
             throw new KeyFormatException(KeyFormatException.Reason.ENCODING,

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,23 @@ import io.mp2p.LoopbackPorts;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CliProcessTest {
 
+    /** Two fresh keys (a sends, b listens) and a free port, for one test. */
+    private record Pair(Path a, String aHex, Path b, String bHex, String port) {
+        static Pair create(Path dir) throws Exception {
+            Path a = dir.resolve("a.pem");
+            Path b = dir.resolve("b.pem");
+            return new Pair(a, keygen(a), b, keygen(b), String.valueOf(LoopbackPorts.free()));
+        }
+    }
+
+    /** {@code mp2p CMD -k KEY --interface lo --ttl 0 --port PORT ARGS...}: on this host only. */
+    private static List<String> onLo(String cmd, Path key, String port, String... args) {
+        List<String> all = new ArrayList<>(List.of(cmd, "-k", key.toString(), "--interface", "lo", "--ttl", "0",
+                "--port", port));
+        all.addAll(List.of(args));
+        return Cli.command(all.toArray(new String[0]));
+    }
+
     private static String keygen(Path file) throws Exception {
         Cli.Result r = Cli.run("keygen", "-o", file.toString());
         assertEquals(0, r.exitCode(), r.stderr());
@@ -29,25 +48,20 @@ class CliProcessTest {
 
     @Test
     void listenEchoAndSendInTwoProcesses(@TempDir Path dir) throws Exception {
-        Path a = dir.resolve("a.pem");
-        Path b = dir.resolve("b.pem");
-        String aHex = keygen(a);
-        String bHex = keygen(b);
-        String port = String.valueOf(LoopbackPorts.free());
-        try (Cli.Background listen = new Cli.Background(Cli.command("listen", "-k", b.toString(), "--interface", "lo",
-                "--ttl", "0", "--port", port, "--echo"))) {
+        Pair n = Pair.create(dir);
+        try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--echo"))) {
             String addr = listen.await("my addr: ", 30);
             assertTrue(addr.matches("my addr: 224\\.0\\.2[2-4]\\d\\.\\d{1,3}"), addr);
-            assertEquals("my publ: " + bHex, listen.await("my publ: ", 5));
-            Cli.Result r = Cli.run(60, Cli.command("send", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
-                    "--port", port, "--peer", bHex, "--timeout", "20", "--expect-replies", "2", "hello", "wörld"));
+            assertEquals("my publ: " + n.bHex(), listen.await("my publ: ", 5));
+            Cli.Result r = Cli.run(60, onLo("send", n.a(), n.port(), "--peer", n.bHex(), "--timeout", "20",
+                    "--expect-replies", "2", "hello", "wörld"));
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("hello\nwörld\n", r.stdout());
-            assertEquals(aHex + " hello", listen.await(aHex, 10));
-            assertEquals(aHex + " wörld", listen.await(aHex, 10));
+            assertEquals(n.aHex() + " hello", listen.await(n.aHex(), 10));
+            assertEquals(n.aHex() + " wörld", listen.await(n.aHex(), 10));
 
-            Cli.Result ping = Cli.run(60, Cli.command("ping", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
-                    "--port", port, "--peer", bHex, "-c", "3", "--interval", "0.1"));
+            Cli.Result ping = Cli.run(60, onLo("ping", n.a(), n.port(), "--peer", n.bHex(), "-c", "3",
+                    "--interval", "0.1"));
             assertEquals(0, ping.exitCode(), ping.stderr());
             assertTrue(ping.stdout().contains("3 sent, 3 received, 0% loss; rtt min/median/max = "), ping.stdout());
         }
@@ -55,19 +69,15 @@ class CliProcessTest {
 
     @Test
     void aSelfChosenGroupIsReachedWithPeerGroup(@TempDir Path dir) throws Exception {
-        Path a = dir.resolve("a.pem");
-        Path b = dir.resolve("b.pem");
-        keygen(a);
-        String bHex = keygen(b);
-        String port = String.valueOf(LoopbackPorts.free());
-        try (Cli.Background listen = new Cli.Background(Cli.command("listen", "-k", b.toString(), "--interface", "lo",
-                "--ttl", "0", "--port", port, "--group", "224.0.249.250", "--echo"))) {
+        Pair n = Pair.create(dir);
+        Path a = n.a();
+        try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--group", "224.0.249.250",
+                "--echo"))) {
             assertEquals("my addr: 224.0.249.250", listen.await("my addr: ", 30));
             String record = listen.await("my record: ", 5).substring("my record: ".length());
-            assertTrue(record.startsWith("mp2p://" + bHex + "@224.0.249.250:" + port + "?"), record);
-            Cli.Result r = Cli.run(60, Cli.command("send", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
-                    "--port", port, "--peer", bHex, "--peer-group", "224.0.249.250", "--timeout", "20",
-                    "--expect-replies", "1", "to the chosen group"));
+            assertTrue(record.startsWith("mp2p://" + n.bHex() + "@224.0.249.250:" + n.port() + "?"), record);
+            Cli.Result r = Cli.run(60, onLo("send", a, n.port(), "--peer", n.bHex(), "--peer-group", "224.0.249.250",
+                    "--timeout", "20", "--expect-replies", "1", "to the chosen group"));
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("to the chosen group\n", r.stdout());
             // The node record alone names key, group and port.
@@ -81,22 +91,17 @@ class CliProcessTest {
             assertEquals(ExitCodes.FAILURE, r.exitCode());
             assertTrue(r.stderr().contains("signature does not match"), r.stderr());
         }
-        Cli.Result bad = Cli.run("listen", "-k", b.toString(), "--interface", "lo", "--group", "239.1.2.3");
+        Cli.Result bad = Cli.run("listen", "-k", n.b().toString(), "--interface", "lo", "--group", "239.1.2.3");
         assertEquals(ExitCodes.USAGE, bad.exitCode());
         assertTrue(bad.stderr().contains("not an mp2p group"), bad.stderr());
     }
 
     @Test
     void chatSendsStdinLinesAndPrintsThePeersMessages(@TempDir Path dir) throws Exception {
-        Path a = dir.resolve("a.pem");
-        Path b = dir.resolve("b.pem");
-        keygen(a);
-        String bHex = keygen(b);
-        String port = String.valueOf(LoopbackPorts.free());
-        try (Cli.Background listen = new Cli.Background(Cli.command("listen", "-k", b.toString(), "--interface", "lo",
-                "--ttl", "0", "--port", port, "--echo"));
-             Cli.Background chat = new Cli.Background(Cli.command("chat", "-k", a.toString(), "--interface", "lo",
-                     "--ttl", "0", "--port", port, "--peer", bHex, "--timeout", "20"))) {
+        Pair n = Pair.create(dir);
+        try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--echo"));
+             Cli.Background chat = new Cli.Background(onLo("chat", n.a(), n.port(), "--peer", n.bHex(),
+                     "--timeout", "20"))) {
             listen.await("my publ: ", 30);
             java.io.Writer in = new java.io.OutputStreamWriter(chat.process.getOutputStream(),
                     java.nio.charset.StandardCharsets.UTF_8);
@@ -115,8 +120,8 @@ class CliProcessTest {
         Path a = dir.resolve("a.pem");
         keygen(a);
         String nobody = keygen(dir.resolve("nobody.pem"));
-        Cli.Result r = Cli.run(60, Cli.command("send", "-k", a.toString(), "--interface", "lo", "--ttl", "0",
-                "--port", String.valueOf(LoopbackPorts.free()), "--peer", nobody, "--timeout", "6", "hi"));
+        Cli.Result r = Cli.run(60, onLo("send", a, String.valueOf(LoopbackPorts.free()), "--peer", nobody,
+                "--timeout", "6", "hi"));
         assertEquals(ExitCodes.FAILURE, r.exitCode());
         assertTrue(r.stderr().contains("handshake attempt 2"), r.stderr());
         String last = r.stderr().strip().lines().reduce((x, y) -> y).orElse("");
