@@ -10,7 +10,6 @@ import io.mp2p.engine.EngineConfig;
 import io.mp2p.engine.EngineEvent;
 import io.mp2p.engine.Endpoint;
 import io.mp2p.engine.Transmit;
-import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 
@@ -105,13 +104,7 @@ final class EnginePair {
     }
 
     static Mp2pIdentity identity(SplittableRandom random) {
-        byte[] seed = new byte[Mp2pIdentity.SEED_LENGTH];
-        random.nextBytes(seed);
-        try {
-            return Mp2pIdentity.fromSeed(seed);
-        } catch (KeyFormatException e) {
-            throw new AssertionError(e);
-        }
+        return io.mp2p.TestIdentities.seeded(random);
     }
 
     static InetSocketAddress address(int a, int b, int c, int d) {

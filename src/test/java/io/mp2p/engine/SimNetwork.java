@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.mp2p.crypto.RandomSource;
-import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 
@@ -115,13 +114,7 @@ final class SimNetwork {
     }
 
     Mp2pIdentity newIdentity() {
-        byte[] seed = new byte[Mp2pIdentity.SEED_LENGTH];
-        random.nextBytes(seed);
-        try {
-            return Mp2pIdentity.fromSeed(seed);
-        } catch (KeyFormatException e) {
-            throw new AssertionError(e);
-        }
+        return io.mp2p.TestIdentities.seeded(random);
     }
 
     Node addNode(String name) {
