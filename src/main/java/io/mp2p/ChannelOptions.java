@@ -3,6 +3,7 @@ package io.mp2p;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.engine.CipherSuite;
@@ -44,6 +45,7 @@ public final class ChannelOptions {
     private final int receiveQueueCapacity;
     private final SessionListener sessionListener;
     private final HandshakeListener handshakeListener;
+    private final Executor callbackExecutor;
 
     private ChannelOptions(Builder b) {
         this.networkInterface = b.networkInterface;
@@ -61,6 +63,7 @@ public final class ChannelOptions {
         this.receiveQueueCapacity = b.receiveQueueCapacity;
         this.sessionListener = b.sessionListener;
         this.handshakeListener = b.handshakeListener;
+        this.callbackExecutor = b.callbackExecutor;
     }
 
     public static Builder builder() {
@@ -133,6 +136,11 @@ public final class ChannelOptions {
     }
 
     /** Told of handshake retries (for progress output), or null. */
+    /** Where listeners and {@code connectAsync}'s future run, or null for the channel's own callback thread. */
+    public Executor callbackExecutor() {
+        return callbackExecutor;
+    }
+
     public HandshakeListener handshakeListener() {
         return handshakeListener;
     }
@@ -154,6 +162,7 @@ public final class ChannelOptions {
         private int receiveQueueCapacity = DEFAULT_RECEIVE_QUEUE;
         private SessionListener sessionListener;
         private HandshakeListener handshakeListener;
+        private Executor callbackExecutor;
 
         private Builder() {
         }
@@ -251,13 +260,30 @@ public final class ChannelOptions {
             return this;
         }
 
+        /**
+         * Hands each incoming session to {@code l} instead of {@link SecureMulticastChannel#accept()}.
+         * It runs on the callback executor, never on the I/O thread; what it throws is logged.
+         */
         public Builder sessionListener(SessionListener l) {
             this.sessionListener = l;
             return this;
         }
 
+        /** Reports handshake retries for our own connects; runs on the callback executor. */
         public Builder handshakeListener(HandshakeListener l) {
             this.handshakeListener = l;
+            return this;
+        }
+
+        /**
+         * Where the application's code runs: listeners, and stages chained on
+         * {@link SecureMulticastChannel#connectAsync}'s future. Default: one daemon thread per channel,
+         * which runs callbacks one at a time in the order their events happened (so a callback that
+         * blocks delays the later ones, never the channel). The channel does not shut a supplied
+         * executor down; if it rejects a task, the callback gets a thread of its own.
+         */
+        public Builder callbackExecutor(Executor e) {
+            this.callbackExecutor = e;
             return this;
         }
 

@@ -1,9 +1,6 @@
 package io.mp2p;
 
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.mp2p.engine.Constants;
 import io.mp2p.identity.PeerKey;
@@ -15,7 +12,11 @@ import io.mp2p.identity.PeerKey;
  *
  * <p>Thread-safe: any number of threads may send and receive at once. Rekeys, keepalives and
  * re-handshakes after an idle expiry happen underneath; the session ends only when either side
- * closes it or the channel closes.
+ * closes it or the channel closes. When it ends, every message received before the end is still
+ * returned by {@link #receive()}, in order, and only then does {@code receive} throw
+ * {@link ChannelClosedException} (to every reader, every time). The blocking calls may not be made
+ * on the channel's I/O thread (from a {@link PeerTrustPolicy}): they throw
+ * {@link IllegalStateException} there instead of waiting on themselves.
  *
  * <pre>{@code
  * try (PeerSession s = channel.connect(peer)) {
@@ -25,20 +26,17 @@ import io.mp2p.identity.PeerKey;
  * }</pre>
  */
 public final class PeerSession implements AutoCloseable {
-    /** Marks the end of the queue for receivers blocked in {@link #receive()}. */
-    private static final byte[] END = new byte[0];
-
     private final SecureMulticastChannel channel;
     private final PeerKey peer;
-    private final int capacity;
-    private final LinkedBlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
-    private final AtomicLong dropped = new AtomicLong();
+    private final SessionInbox inbox;
     private volatile String closedBecause;
+    /** Set when this side asked to close, before the I/O thread has carried it out. */
+    private volatile boolean closeRequested;
 
     PeerSession(SecureMulticastChannel channel, PeerKey peer, int capacity) {
         this.channel = channel;
         this.peer = peer;
-        this.capacity = capacity;
+        this.inbox = new SessionInbox(capacity);
     }
 
     /** The peer at the other end. */
@@ -49,10 +47,13 @@ public final class PeerSession implements AutoCloseable {
     /**
      * Sends one message, encrypted. Returns once the message is handed to the channel's I/O thread;
      * delivery is not acknowledged. When 4,096 sends wait for that thread, this call waits too, so a
-     * fast sender is slowed to what the channel can encrypt rather than filling memory.
+     * fast sender is slowed to what the channel can encrypt rather than filling memory. A send that
+     * returns normally was taken by the I/O thread, even when the channel closes right after: close()
+     * carries it out before it tells the peer.
      *
      * @throws MessageTooLargeException over 65,535 bytes
      * @throws ChannelClosedException   after either side closed the session, or the channel closed
+     *                                  (also when the close raced this call: the message was not sent)
      */
     public void send(byte[] message) throws Mp2pException {
         if (message.length > Constants.MAX_MESSAGE_LENGTH) {
@@ -68,22 +69,25 @@ public final class PeerSession implements AutoCloseable {
      * @throws ChannelClosedException once the session is closed and every message received before was read
      */
     public byte[] receive() throws InterruptedException, ChannelClosedException {
-        byte[] m = inbox.take();
-        return unlessEnd(m);
+        return take(-1);
     }
 
-    /** The next message, or null if none arrives within {@code timeout}. */
+    /**
+     * The next message, or null if none arrives within {@code timeout}.
+     *
+     * @throws ChannelClosedException once the session is closed and every message received before was read
+     */
     public byte[] receive(Duration timeout) throws InterruptedException, ChannelClosedException {
-        byte[] m = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        return m == null ? null : unlessEnd(m);
+        return take(Math.max(0, timeout.toNanos()));
     }
 
-    private byte[] unlessEnd(byte[] m) throws ChannelClosedException {
-        if (m == END) {
-            inbox.offer(END);
+    private byte[] take(long timeoutNanos) throws InterruptedException, ChannelClosedException {
+        channel.requireNotIoThread("PeerSession.receive");
+        try {
+            return inbox.take(timeoutNanos);
+        } catch (SessionInbox.EndOfInbox end) {
             throw new ChannelClosedException("the session with " + peer.toHex() + " is closed: " + closedBecause);
         }
-        return m;
     }
 
     /** Whether messages can still be sent. */
@@ -91,28 +95,33 @@ public final class PeerSession implements AutoCloseable {
         return closedBecause == null;
     }
 
-    /** Messages dropped because the receive queue was full (a reader too slow for the sender). */
+    /**
+     * Messages received but dropped: the receive queue was full (a reader too slow for the sender,
+     * see {@link ChannelOptions.Builder#receiveQueueCapacity}), or they arrived after this side closed.
+     */
     public long droppedMessages() {
-        return dropped.get();
+        return inbox.dropped();
     }
 
-    /** Ends the session, telling the peer. Idempotent. */
+    /** Ends the session, telling the peer. Idempotent; never blocks. */
     @Override
     public void close() {
+        closeRequested = true;
         if (markClosed("closed by this side")) {
             channel.closeSession(this);
         }
     }
 
     void deliver(byte[] message) {
-        if (inbox.size() >= capacity) {
-            dropped.incrementAndGet();
-            return;
-        }
         inbox.offer(message);
     }
 
-    /** Marks the session closed; true the first time. */
+    /** Whether this side asked to close (the I/O thread may not have carried it out yet). */
+    boolean closeRequested() {
+        return closeRequested;
+    }
+
+    /** Marks the session closed; true the first time. Messages already received stay readable. */
     boolean markClosed(String reason) {
         synchronized (this) {
             if (closedBecause != null) {
@@ -120,7 +129,7 @@ public final class PeerSession implements AutoCloseable {
             }
             closedBecause = reason;
         }
-        inbox.offer(END);
+        inbox.close();
         return true;
     }
 

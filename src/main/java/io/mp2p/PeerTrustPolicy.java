@@ -23,7 +23,13 @@ import io.mp2p.identity.PeerKey;
  */
 @FunctionalInterface
 public interface PeerTrustPolicy {
-    /** Whether {@code peer} may have a session with us. Called on the channel's I/O thread: keep it quick. */
+    /**
+     * Whether {@code peer} may have a session with us. Called by {@code connect} on the caller's
+     * thread, and for incoming handshakes on the channel's I/O thread while the handshake waits: it
+     * must be quick and must not block. The channel's blocking calls ({@code connect}, {@code accept},
+     * {@code receive}, {@code send}) throw {@link IllegalStateException} when made from there. An
+     * exception thrown here refuses the peer (and is logged); it never stops the channel.
+     */
     boolean isTrusted(PeerKey peer);
 
     /** Every peer. Anyone who knows our key can then open a session: decide whether that is what you want. */

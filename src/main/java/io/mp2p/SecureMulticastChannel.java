@@ -13,16 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.crypto.RandomSource;
+import io.mp2p.engine.CloseReason;
 import io.mp2p.engine.Constants;
 import io.mp2p.engine.EngineConfig;
 import io.mp2p.engine.EngineEvent;
@@ -33,6 +36,8 @@ import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.transport.InterfaceSelector;
 import io.mp2p.transport.IpFamily;
+import io.mp2p.transport.SocketAddresses;
+import io.mp2p.transport.TransportMetrics;
 import io.mp2p.transport.UdpTransport;
 
 /**
@@ -51,9 +56,18 @@ import io.mp2p.transport.UdpTransport;
  * // the other side: PeerSession s = channel.accept(); byte[] m = s.receive(); s.send(m);
  * }</pre>
  *
- * <p>Threads: one I/O thread per channel runs the protocol engine; it sleeps until a datagram
- * arrives or the engine's next deadline, so an idle channel uses no CPU. Every public method is
- * thread-safe.
+ * <p>Threads. Every public method of the channel and of {@link PeerSession} is thread-safe. One I/O
+ * thread per channel runs the protocol engine; it sleeps until a datagram arrives or the engine's
+ * next deadline, so an idle channel uses no CPU. The application's code never runs on it, except a
+ * {@link PeerTrustPolicy} (which must be quick): listeners and the stages chained on
+ * {@link #connectAsync}'s future run on the callback executor
+ * ({@link ChannelOptions.Builder#callbackExecutor}). Blocking calls made on the I/O thread throw
+ * {@link IllegalStateException} instead of waiting on themselves.
+ *
+ * <p>Closing. {@link #close()} may race any other call from any thread: every pending and later call
+ * completes, with its result or a {@link ChannelClosedException}, and no call waits without a bound.
+ * A {@code send} that returned normally before or during the close is carried out before the peers
+ * are told the session ended.
  */
 public final class SecureMulticastChannel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SecureMulticastChannel.class);
@@ -69,6 +83,18 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private static final long SEND_WAIT_SLICE_MILLIS = 100;
     /** How long {@link #metrics()} waits for the I/O thread before answering with the last snapshot. */
     private static final long METRICS_WAIT_MILLIS = 1000;
+    /**
+     * How much longer than the connect timeout {@link #connect} waits for the I/O thread's verdict
+     * before giving its own: the I/O thread times connects out itself, this only bounds the wait if
+     * that thread is held up (a slow trust policy).
+     */
+    private static final long CONNECT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long {@link #close()} waits for the I/O thread to finish. */
+    private static final long CLOSE_JOIN_MILLIS = 5000;
+    /** Turns in a row that may fail on an internal error before the channel gives up and closes. */
+    private static final int MAX_FAILED_TURNS = 100;
+    /** Send failures logged at WARN per {@link #SEND_FAILURE_LOG_NANOS}; the rest only counted. */
+    private static final long SEND_FAILURE_LOG_NANOS = 10_000_000_000L;
 
     private final Mp2pIdentity identity;
     private final ChannelOptions options;
@@ -76,20 +102,35 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private final Endpoint engine;
     private final long epoch = System.nanoTime();
     private final Thread ioThread;
-    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.Semaphore sendPermits = new java.util.concurrent.Semaphore(MAX_PENDING_SENDS);
+    private final IoCommands commands = new IoCommands();
+    private final Callbacks callbacks;
+    private final Semaphore sendPermits = new Semaphore(MAX_PENDING_SENDS);
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
+    private final AtomicLong messagesDroppedSessionClosed = new AtomicLong();
     /** Owned by the I/O thread. */
     private final Map<PeerKey, PeerSession> sessions = new HashMap<>();
     /** Owned by the I/O thread. */
     private final Map<PeerKey, List<ConnectRequest>> connecting = new HashMap<>();
-    /** Owned by the I/O thread: initiations sent for the handshake each connecting peer is running. */
-    private final Map<PeerKey, Integer> attempts = new HashMap<>();
+    /** Owned by the I/O thread. */
+    private final RefusalLog refusals = new RefusalLog();
     private volatile EngineMetrics metrics;
+    private volatile TransportMetrics transportMetrics;
     private volatile boolean closed;
     private long nextRefresh;
+    private long lastSendFailureLog = -SEND_FAILURE_LOG_NANOS;
 
-    private record ConnectRequest(CompletableFuture<PeerSession> future, long deadline, long started) {
+    /** A caller waiting for a session with one peer; {@code attempts} is written by the I/O thread. */
+    private static final class ConnectRequest {
+        final CompletableFuture<PeerSession> future;
+        final long deadline;
+        final long started;
+        volatile int attempts = 1;
+
+        ConnectRequest(CompletableFuture<PeerSession> future, long deadline, long started) {
+            this.future = future;
+            this.deadline = deadline;
+            this.started = started;
+        }
     }
 
     private SecureMulticastChannel(Mp2pIdentity identity, ChannelOptions options, UdpTransport transport) {
@@ -101,15 +142,18 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 .replyAddress(transport.groupAddress())
                 .peerLocator(k -> new InetSocketAddress(family == IpFamily.IPV4 ? GroupAddresses.ipv4(k)
                         : GroupAddresses.ipv6(k), options.peerPort()))
-                .trust(options.trustPolicy()::isTrusted)
+                .trust(this::isTrustedOnIoThread)
                 .suite(options.suite())
                 .pathMtu(options.pathMtu())
                 .random(RandomSource.secure())
                 .wallClock(SecureMulticastChannel::unixNanos)
                 .build());
         this.metrics = engine.metrics();
+        this.transportMetrics = transport.metrics();
         this.nextRefresh = now() + options.membershipRefresh().toNanos();
-        this.ioThread = new Thread(this::run, "mp2p-io-" + identity.publicKey().toHex().substring(0, 8));
+        String tag = identity.publicKey().toHex().substring(0, 8);
+        this.callbacks = new Callbacks(options.callbackExecutor(), "mp2p-callbacks-" + tag);
+        this.ioThread = new Thread(this::run, "mp2p-io-" + tag);
         this.ioThread.setDaemon(true);
     }
 
@@ -148,19 +192,47 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     /** The engine's counters now (taken on the I/O thread; the last ones once the channel is closed). */
     public EngineMetrics metrics() {
-        if (closed || Thread.currentThread() == ioThread) {
-            return closed ? metrics : engine.metrics();
+        if (Thread.currentThread() == ioThread) {
+            return engine.metrics();
         }
         CompletableFuture<EngineMetrics> f = new CompletableFuture<>();
-        submit(() -> f.complete(engine.metrics()));
+        commands.submit(new IoCommands.Command() {
+            @Override
+            protected void run() {
+                f.complete(engine.metrics());
+            }
+
+            @Override
+            protected void abort(ChannelClosedException why) {
+                f.complete(metrics);
+            }
+        });
+        transport.wakeup();
         try {
             return f.get(METRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return metrics;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return metrics;
         }
+    }
+
+    /**
+     * The UDP layer's counters: datagrams the kernel took, ones that waited for send-buffer room, ones
+     * dropped because even the wait queue was full, send errors. Refreshed on every wake-up of the I/O
+     * thread; final once the channel is closed.
+     */
+    public TransportMetrics transportMetrics() {
+        return transportMetrics;
+    }
+
+    /**
+     * Messages a {@link PeerSession#send} handed over but the I/O thread dropped because the session
+     * had ended meanwhile (the peer closed it while the send was queued).
+     */
+    public long messagesDroppedSessionClosed() {
+        return messagesDroppedSessionClosed.get();
     }
 
     /**
@@ -168,76 +240,136 @@ public final class SecureMulticastChannel implements AutoCloseable {
      *
      * @throws HandshakeTimeoutException with the number of attempts, when the peer does not answer
      * @throws PeerRefusedException      when our trust policy does not allow {@code peer}
+     * @throws ChannelClosedException    when the channel closes first
+     * @throws IllegalStateException     when called on the channel's I/O thread (from a trust policy)
      */
     public PeerSession connect(PeerKey peer) throws Mp2pException, InterruptedException {
-        return await(connectAsync(peer, null));
+        requireNotIoThread("connect");
+        return await(peer, startConnect(peer, null));
     }
 
-    /** As {@link #connect(PeerKey)}, sending to {@code group} (e.g. from the peer's node record). */
+    /**
+     * As {@link #connect(PeerKey)}, sending to {@code group} (e.g. from the peer's node record).
+     *
+     * @throws IllegalArgumentException when {@code group} is not of this channel's IP version
+     */
     public PeerSession connect(PeerKey peer, InetSocketAddress group) throws Mp2pException, InterruptedException {
-        return await(connectAsync(peer, Objects.requireNonNull(group, "group")));
+        requireNotIoThread("connect");
+        return await(peer, startConnect(peer, checkGroup(group)));
     }
 
-    /** The non-blocking form of {@link #connect(PeerKey)}: the future fails with the same exceptions. */
+    /**
+     * The non-blocking form of {@link #connect(PeerKey)}: the future fails with the same exceptions.
+     * It completes on the callback executor, so stages chained on it never run on the I/O thread.
+     * (With the default single callback thread, do not block on another future of this channel from
+     * inside such a stage or a listener: {@link #connect} is the blocking call that is safe there.)
+     */
     public CompletableFuture<PeerSession> connectAsync(PeerKey peer) {
-        return connectAsync(peer, null);
-    }
-
-    private CompletableFuture<PeerSession> connectAsync(PeerKey peer, InetSocketAddress group) {
-        CompletableFuture<PeerSession> f = new CompletableFuture<>();
-        if (closed) {
-            f.completeExceptionally(new ChannelClosedException("the channel is closed"));
-            return f;
-        }
-        if (!options.trustPolicy().isTrusted(peer)) {
-            f.completeExceptionally(new PeerRefusedException(peer));
-            return f;
-        }
-        submit(() -> {
-            long now = now();
-            PeerSession existing = sessions.get(peer);
-            if (existing != null && existing.isOpen() && engine.isEstablished(peer, now)) {
-                f.complete(existing);
-                return;
-            }
-            attempts.putIfAbsent(peer, 1);
-            connecting.computeIfAbsent(peer, k -> new ArrayList<>())
-                    .add(new ConnectRequest(f, now + options.connectTimeout().toNanos(), now));
-            if (group != null) {
-                engine.connect(peer, group, now);
-            } else {
-                engine.connect(peer, now);
+        CompletableFuture<PeerSession> published = new CompletableFuture<>();
+        ConnectRequest r = startConnect(peer, null);
+        r.future.whenComplete((s, e) -> callbacks.complete(published, s, e));
+        // Cancelling the published future withdraws the request (the handshake stops if nobody else waits).
+        published.whenComplete((s, e) -> {
+            if (published.isCancelled()) {
+                r.future.cancel(false);
             }
         });
-        return f;
+        return published;
     }
 
-    private static PeerSession await(CompletableFuture<PeerSession> f) throws Mp2pException, InterruptedException {
+    private InetSocketAddress checkGroup(InetSocketAddress group) {
+        Objects.requireNonNull(group, "group");
+        if (group.getAddress() == null || !options.ipVersion().matches(group.getAddress())) {
+            throw new IllegalArgumentException("the peer group " + SocketAddresses.format(group) + " is not an "
+                    + options.ipVersion() + " address, and this channel uses " + options.ipVersion()
+                    + "; open the channel with the matching IP version");
+        }
+        return group;
+    }
+
+    /** Registers a connect request; its internal future is completed on the I/O thread (no user stages). */
+    private ConnectRequest startConnect(PeerKey peer, InetSocketAddress group) {
+        Objects.requireNonNull(peer, "peer");
+        long started = now();
+        ConnectRequest r = new ConnectRequest(new CompletableFuture<>(),
+                started + options.connectTimeout().toNanos(), started);
+        if (closed) {
+            r.future.completeExceptionally(new ChannelClosedException("the channel is closed"));
+            return r;
+        }
+        boolean trusted;
         try {
-            return f.get();
+            trusted = options.trustPolicy().isTrusted(peer);
+        } catch (RuntimeException e) {
+            r.future.completeExceptionally(new Mp2pException("the trust policy failed for " + peer.toHex() + ": " + e, e));
+            return r;
+        }
+        if (!trusted) {
+            r.future.completeExceptionally(new PeerRefusedException(peer));
+            return r;
+        }
+        submit(new IoCommands.Command() {
+            @Override
+            protected void run() {
+                long now = now();
+                PeerSession existing = sessions.get(peer);
+                if (existing != null && existing.isOpen() && engine.isEstablished(peer, now)) {
+                    r.future.complete(existing);
+                    return;
+                }
+                connecting.computeIfAbsent(peer, k -> new ArrayList<>()).add(r);
+                if (group != null) {
+                    engine.connect(peer, group, now);
+                } else {
+                    engine.connect(peer, now);
+                }
+            }
+
+            @Override
+            protected void abort(ChannelClosedException why) {
+                r.future.completeExceptionally(why);
+            }
+
+            @Override
+            protected void failed(RuntimeException e) {
+                r.future.completeExceptionally(new Mp2pException("connect to " + peer.toHex() + " failed: " + e, e));
+            }
+        });
+        return r;
+    }
+
+    private PeerSession await(PeerKey peer, ConnectRequest r) throws Mp2pException, InterruptedException {
+        long bound = options.connectTimeout().toNanos() + CONNECT_GRACE_NANOS;
+        try {
+            return r.future.get(bound, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Mp2pException m) {
                 throw m;
             }
             throw new Mp2pException("connect failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            r.future.cancel(false);
+            throw new HandshakeTimeoutException(peer, r.attempts, Duration.ofNanos(now() - r.started));
         } catch (InterruptedException e) {
-            f.cancel(false);
+            r.future.cancel(false);
             throw e;
         }
     }
 
     /**
-     * The next session a peer opened with us, waiting as long as it takes (unless a
-     * {@link SessionListener} takes them instead).
+     * The next session a peer opened with us, waiting until one arrives or the channel closes (unless
+     * a {@link SessionListener} takes them instead).
      *
      * @throws ChannelClosedException when the channel closes
      */
     public PeerSession accept() throws InterruptedException, ChannelClosedException {
+        requireNotIoThread("accept");
         return acceptResult(incoming.take());
     }
 
     /** The next incoming session, or null if none arrives within {@code timeout}. */
     public PeerSession accept(Duration timeout) throws InterruptedException, ChannelClosedException {
+        requireNotIoThread("accept");
         Object o = incoming.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         return o == null ? null : acceptResult(o);
     }
@@ -250,7 +382,10 @@ public final class SecureMulticastChannel implements AutoCloseable {
         throw new ChannelClosedException("the channel is closed");
     }
 
-    /** Closes every session (telling peers), leaves the group and stops the I/O thread. */
+    /**
+     * Closes every session (telling peers), leaves the group and stops the I/O thread. Sends that
+     * returned before are carried out first. Waits at most a few seconds; never throws; idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -260,16 +395,22 @@ public final class SecureMulticastChannel implements AutoCloseable {
         transport.wakeup();
         if (Thread.currentThread() != ioThread) {
             try {
-                ioThread.join(TimeUnit.SECONDS.toMillis(5));
+                ioThread.join(CLOSE_JOIN_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
+    /** Whether {@link #close()} was called (or the channel stopped). */
+    public boolean isClosed() {
+        return closed;
+    }
+
     // ------------------------------------------------------------------ called by PeerSession
 
     void send(PeerSession session, byte[] message) throws ChannelClosedException {
+        requireNotIoThread("PeerSession.send");
         try {
             while (!sendPermits.tryAcquire(SEND_WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (closed) {
@@ -284,29 +425,61 @@ public final class SecureMulticastChannel implements AutoCloseable {
             sendPermits.release();
             throw new ChannelClosedException("the channel is closed");
         }
-        submit(() -> {
-            try {
-                engine.send(session.peer(), message, now());
-            } finally {
+        boolean taken = submit(new IoCommands.Command() {
+            @Override
+            protected void run() {
+                try {
+                    if (sessions.get(session.peer()) == session) {
+                        engine.send(session.peer(), message, now());
+                    } else {
+                        messagesDroppedSessionClosed.incrementAndGet();
+                    }
+                } finally {
+                    sendPermits.release();
+                }
+            }
+
+            @Override
+            protected void abort(ChannelClosedException why) {
                 sendPermits.release();
+            }
+        });
+        if (!taken) {
+            throw new ChannelClosedException("the channel closed before the message was sent");
+        }
+    }
+
+    void closeSession(PeerSession session) {
+        submit(new IoCommands.Command() {
+            @Override
+            protected void run() {
+                if (sessions.get(session.peer()) == session) {
+                    sessions.remove(session.peer());
+                    engine.close(session.peer(), now());
+                }
+            }
+
+            @Override
+            protected void abort(ChannelClosedException why) {
+                // The channel closed every session already.
             }
         });
     }
 
-    void closeSession(PeerSession session) {
-        submit(() -> {
-            if (sessions.get(session.peer()) == session) {
-                sessions.remove(session.peer());
-                engine.close(session.peer(), now());
-            }
-        });
+    /** Blocking on the I/O thread would wait for itself: refuse at once, saying where the call came from. */
+    void requireNotIoThread(String call) {
+        if (Thread.currentThread() == ioThread) {
+            throw new IllegalStateException(call + " was called on the channel's I/O thread (from a trust policy?),"
+                    + " where it would wait for itself; call it from another thread");
+        }
     }
 
     // ------------------------------------------------------------------ the I/O thread
 
-    private void submit(Runnable command) {
-        commands.add(command);
+    private boolean submit(IoCommands.Command command) {
+        boolean taken = commands.submit(command);
         transport.wakeup();
+        return taken;
     }
 
     private long now() {
@@ -318,34 +491,76 @@ public final class SecureMulticastChannel implements AutoCloseable {
         return i.getEpochSecond() * TimeUnit.SECONDS.toNanos(1) + i.getNano();
     }
 
+    /** The application's policy, guarded: what it throws refuses the peer instead of failing the packet. */
+    private boolean isTrustedOnIoThread(PeerKey peer) {
+        try {
+            return options.trustPolicy().isTrusted(peer);
+        } catch (RuntimeException e) {
+            LOG.error("the trust policy threw for {}; refusing that peer", peer.toHex(), e);
+            return false;
+        }
+    }
+
     private void run() {
         ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
+        int failedTurns = 0;
         try {
             while (!closed) {
-                for (Runnable c; (c = commands.poll()) != null; ) {
-                    c.run();
+                try {
+                    turn(buf);
+                    failedTurns = 0;
+                } catch (IOException e) {
+                    if (closed) {
+                        break;
+                    }
+                    // The selector or a socket failed: nothing can be read any more; stop cleanly.
+                    LOG.error("the channel's sockets failed; closing the channel: {}", e.toString());
+                    closed = true;
+                } catch (RuntimeException e) {
+                    // A bug: log it and carry on, so one bad turn does not end every session; a bug
+                    // that fails every turn would only spin, so then the channel closes.
+                    if (++failedTurns >= MAX_FAILED_TURNS) {
+                        LOG.error("internal error in the channel's I/O thread, {} turns in a row; closing the channel",
+                                failedTurns, e);
+                        closed = true;
+                    } else {
+                        LOG.error("internal error in the channel's I/O thread; carrying on", e);
+                    }
                 }
-                long now = now();
-                engine.tick(now);
-                if (now - nextRefresh >= 0) {
-                    transport.refreshMembership();
-                    nextRefresh = now + options.membershipRefresh().toNanos();
-                }
-                expireConnects(now);
-                flush();
-                transport.await(sleepMillis(now));
-                int batch = 0;
-                for (InetSocketAddress from; batch < MAX_RECEIVE_BATCH && (from = transport.receive(buf.clear())) != null;
-                     batch++) {
-                    buf.flip();
-                    engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
-                }
-                flush();
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.error("the channel's I/O thread stopped: {}", e.toString(), e);
         } finally {
             shutdown();
+        }
+    }
+
+    /** One wake-up: commands, timers, sends, then wait, then read a bounded batch. */
+    private void turn(ByteBuffer buf) throws IOException {
+        runCommands();
+        long now = now();
+        engine.tick(now);
+        if (now - nextRefresh >= 0) {
+            transport.refreshMembership();
+            nextRefresh = now + options.membershipRefresh().toNanos();
+        }
+        expireConnects(now);
+        flush();
+        transport.await(sleepMillis(now));
+        if (transport.hasPendingSends()) {
+            countSendFailures(transport.flushPendingSends(), null);
+        }
+        int batch = 0;
+        for (InetSocketAddress from; batch < MAX_RECEIVE_BATCH && (from = transport.receive(buf.clear())) != null;
+             batch++) {
+            buf.flip();
+            engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
+        }
+        flush();
+        transportMetrics = transport.metrics();
+    }
+
+    private void runCommands() {
+        for (IoCommands.Command c; (c = commands.poll()) != null; ) {
+            c.runOnce();
         }
     }
 
@@ -355,7 +570,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
         deadline = earlier(deadline, nextRefresh);
         for (List<ConnectRequest> list : connecting.values()) {
             for (ConnectRequest r : list) {
-                deadline = earlier(deadline, r.deadline());
+                deadline = earlier(deadline, r.deadline);
             }
         }
         if (!commands.isEmpty()) {
@@ -376,13 +591,17 @@ public final class SecureMulticastChannel implements AutoCloseable {
         return a - b <= 0 ? a : b;
     }
 
-    private void flush() throws IOException {
+    private void flush() {
         for (Transmit t; (t = engine.pollTransmit()) != null; ) {
             try {
-                transport.send(ByteBuffer.wrap(t.data(), 0, t.length()), t.destination());
+                if (transport.send(ByteBuffer.wrap(t.data(), 0, t.length()), t.destination())
+                        == UdpTransport.SendResult.DROPPED) {
+                    countSendFailures(1, "the send queue is full (the link is slower than the sender)");
+                }
             } catch (IOException e) {
                 // One unreachable destination must not stop the channel; the handshake retries.
-                LOG.warn("could not send to {}: {}", t.destination(), e.getMessage());
+                countSendFailures(1, "could not send to " + SocketAddresses.format(t.destination()) + ": "
+                        + e.getMessage());
             }
         }
         for (EngineEvent e; (e = engine.pollEvent()) != null; ) {
@@ -390,24 +609,24 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
     }
 
+    /** Send failures are counted by the transport; the log says so at most every few seconds. */
+    private void countSendFailures(int n, String what) {
+        if (n == 0) {
+            return;
+        }
+        long now = now();
+        if (now - lastSendFailureLog >= SEND_FAILURE_LOG_NANOS) {
+            lastSendFailureLog = now;
+            TransportMetrics m = transport.metrics();
+            LOG.warn("{} (send errors so far {}, datagrams dropped {})",
+                    what != null ? what : n + " queued datagram(s) refused", m.sendErrors(), m.datagramsDropped());
+        }
+    }
+
     private void dispatch(EngineEvent event) {
         PeerKey peer = event.peer();
         if (event instanceof EngineEvent.SessionEstablished) {
-            PeerSession s = sessions.get(peer);
-            boolean fresh = s == null || !s.isOpen();
-            if (fresh) {
-                s = new PeerSession(this, peer, options.receiveQueueCapacity());
-                sessions.put(peer, s);
-            }
-            List<ConnectRequest> waiting = connecting.remove(peer);
-            attempts.remove(peer);
-            if (waiting != null) {
-                for (ConnectRequest r : waiting) {
-                    r.future().complete(s);
-                }
-            } else if (fresh) {
-                offerIncoming(s);
-            }
+            onEstablished(peer);
         } else if (event instanceof EngineEvent.MessageReceived e) {
             PeerSession s = sessions.get(peer);
             if (s != null) {
@@ -415,45 +634,65 @@ public final class SecureMulticastChannel implements AutoCloseable {
             }
         } else if (event instanceof EngineEvent.HandshakeRetrying e) {
             List<ConnectRequest> waiting = connecting.get(peer);
-            attempts.put(peer, e.attempt());
-            HandshakeListener l = options.handshakeListener();
-            if (l != null && waiting != null) {
-                l.onRetry(peer, e.attempt(), Duration.ofNanos(e.elapsedNanos()));
+            if (waiting != null) {
+                for (ConnectRequest r : waiting) {
+                    r.attempts = e.attempt();
+                }
+                HandshakeListener l = options.handshakeListener();
+                if (l != null) {
+                    Duration elapsed = Duration.ofNanos(e.elapsedNanos());
+                    callbacks.run("handshake listener", () -> l.onRetry(peer, e.attempt(), elapsed));
+                }
             }
         } else if (event instanceof EngineEvent.HandshakeFailed e) {
             List<ConnectRequest> waiting = connecting.remove(peer);
-            attempts.remove(peer);
             if (waiting != null) {
                 for (ConnectRequest r : waiting) {
-                    r.future().completeExceptionally(new HandshakeTimeoutException(peer, e.attempts(),
+                    r.future.completeExceptionally(new HandshakeTimeoutException(peer, e.attempts(),
                             Duration.ofNanos(e.elapsedNanos())));
                 }
             }
             if (e.droppedMessages() > 0) {
                 LOG.warn("{} message(s) to {} dropped: no answer to {} handshake attempts", e.droppedMessages(),
-                        peer, e.attempts());
+                        peer.toHex(), e.attempts());
             }
         } else if (event instanceof EngineEvent.PeerRefused) {
-            // The engine logged it; nothing reaches the application.
+            refusals.refused(peer, now());
         } else if (event instanceof EngineEvent.SessionClosed e) {
-            if (e.reason() != io.mp2p.engine.CloseReason.EXPIRED) {
+            if (e.reason() != CloseReason.EXPIRED) {
                 PeerSession s = sessions.remove(peer);
                 if (s != null) {
-                    s.markClosed(e.reason() == io.mp2p.engine.CloseReason.PEER_CLOSED ? "closed by the peer"
-                            : "closed by this side");
+                    s.markClosed(e.reason() == CloseReason.PEER_CLOSED ? "closed by the peer" : "closed by this side");
                 }
             }
+        }
+    }
+
+    private void onEstablished(PeerKey peer) {
+        PeerSession s = sessions.get(peer);
+        if (s != null && s.closeRequested()) {
+            // A rekey finished while our close() waits in the queue: the close will end it; no new session.
+            return;
+        }
+        boolean fresh = s == null || !s.isOpen();
+        if (fresh) {
+            s = new PeerSession(this, peer, options.receiveQueueCapacity());
+            sessions.put(peer, s);
+        }
+        List<ConnectRequest> waiting = connecting.remove(peer);
+        if (waiting != null) {
+            for (ConnectRequest r : waiting) {
+                r.future.complete(s);
+            }
+        } else if (fresh) {
+            offerIncoming(s);
         }
     }
 
     private void offerIncoming(PeerSession s) {
         SessionListener l = options.sessionListener();
         if (l != null) {
-            try {
-                l.onSession(s);
-            } catch (RuntimeException ex) {
-                LOG.error("the session listener threw; the session stays open", ex);
-            }
+            callbacks.run("session listener", () -> l.onSession(s));
         } else {
             incoming.offer(s);
         }
@@ -465,12 +704,12 @@ public final class SecureMulticastChannel implements AutoCloseable {
             var entry = it.next();
             PeerKey peer = entry.getKey();
             entry.getValue().removeIf(r -> {
-                if (now - r.deadline() >= 0) {
-                    r.future().completeExceptionally(new HandshakeTimeoutException(peer,
-                            attempts.getOrDefault(peer, 1), Duration.ofNanos(now - r.started())));
+                if (now - r.deadline >= 0) {
+                    r.future.completeExceptionally(new HandshakeTimeoutException(peer, r.attempts,
+                            Duration.ofNanos(now - r.started)));
                     return true;
                 }
-                return r.future().isDone();
+                return r.future.isDone();
             });
             if (entry.getValue().isEmpty()) {
                 it.remove();
@@ -483,34 +722,40 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     private void shutdown() {
+        closed = true;
         // Carry out what callers asked for before close(): a message sent just before closing still goes.
-        for (Runnable c; (c = commands.poll()) != null; ) {
-            try {
-                c.run();
-            } catch (RuntimeException e) {
-                LOG.warn("a command failed while closing: {}", e.toString());
-            }
-        }
+        runCommands();
         for (PeerSession s : new ArrayList<>(sessions.values())) {
-            engine.close(s.peer(), now());
+            guarded("closing a session", () -> engine.close(s.peer(), now()));
             s.markClosed("the channel closed");
         }
-        try {
-            flush();
-        } catch (IOException e) {
-            LOG.debug("could not send the last packets: {}", e.getMessage());
+        sessions.clear();
+        guarded("sending the last packets", this::flush);
+        if (transport.hasPendingSends()) {
+            transport.flushPendingSends();
         }
         for (List<ConnectRequest> list : connecting.values()) {
             for (ConnectRequest r : list) {
-                r.future().completeExceptionally(new ChannelClosedException("the channel closed"));
+                r.future.completeExceptionally(new ChannelClosedException("the channel closed"));
             }
         }
         connecting.clear();
+        // From here on nothing queued runs: later commands are aborted by whoever submits them.
+        commands.terminate();
         incoming.offer(Boolean.FALSE);
         metrics = engine.metrics();
+        transportMetrics = transport.metrics();
         engine.destroy();
         transport.close();
-        closed = true;
+        callbacks.shutdown();
         LOG.debug("channel {} closed", identity.publicKey());
+    }
+
+    private static void guarded(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed while closing: {}", what, e.toString());
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
 import org.slf4j.Logger;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * interface), and a unicast socket on that interface from which everything is sent and where
  * cookie replies arrive (spec §7, "Multicast adaptation"). Both are non-blocking and share one
  * {@link Selector}; one thread drives them.
+ *
+ * <p>Nothing is lost without a count: a datagram that finds the send buffer full waits in a bounded
+ * queue until the socket is writable ({@link #hasPendingSends()}, {@link #flushPendingSends()}), and
+ * one that finds that queue full too is dropped and counted ({@link #metrics()}). The two sockets are
+ * read in turn, so a flood on the group cannot starve the unicast socket (cookie replies arrive there).
  *
  * <p>Membership is re-joined every {@link Settings#membershipRefresh()} — switches with IGMP/MLD
  * snooping and no querier forget silent members — and again when the interface comes back up.
@@ -46,6 +52,24 @@ public final class UdpTransport implements Closeable {
     public static final int RECEIVE_BUFFER_BYTES = 4 << 20;
     /** Socket send buffer asked for. */
     public static final int SEND_BUFFER_BYTES = 1 << 20;
+    /**
+     * Datagrams held while the send buffer is full. At about 1,232 bytes each this is 2.5 MiB more than
+     * the socket buffer; past it a sender is outrunning the link and dropping is honest.
+     */
+    public static final int MAX_PENDING_SENDS = 2048;
+
+    /** What {@link #send} did with a datagram. */
+    public enum SendResult {
+        /** The kernel took it. */
+        SENT,
+        /** The send buffer was full: it waits in the queue for room. */
+        DEFERRED,
+        /** The send buffer and the queue were full: dropped, and counted. */
+        DROPPED
+    }
+
+    private record Pending(ByteBuffer data, InetSocketAddress destination) {
+    }
 
     /**
      * What to open. {@code ttl} is the multicast TTL / hop limit (0 keeps packets on this host, 1 on
@@ -77,16 +101,27 @@ public final class UdpTransport implements Closeable {
     private final Selector selector;
     private final DatagramChannel groupChannel;
     private final DatagramChannel unicastChannel;
+    private final SelectionKey unicastKey;
+    private final ArrayDeque<Pending> pendingSends = new ArrayDeque<>();
+    /** Which socket {@link #receive} reads first next time: they take turns. */
+    private boolean unicastFirst;
+    private long datagramsSent;
+    private long bytesSent;
+    private long datagramsDeferred;
+    private long datagramsDropped;
+    private long sendErrors;
+    private long datagramsReceived;
     private MembershipKey membership;
     private boolean interfaceWasDown;
     private long rejoins;
 
     private UdpTransport(Settings settings, Selector selector, DatagramChannel groupChannel,
-                         DatagramChannel unicastChannel) {
+                         DatagramChannel unicastChannel, SelectionKey unicastKey) {
         this.settings = settings;
         this.selector = selector;
         this.groupChannel = groupChannel;
         this.unicastChannel = unicastChannel;
+        this.unicastKey = unicastKey;
     }
 
     /**
@@ -115,8 +150,8 @@ public final class UdpTransport implements Closeable {
             group.configureBlocking(false);
             unicast.configureBlocking(false);
             group.register(selector, SelectionKey.OP_READ);
-            unicast.register(selector, SelectionKey.OP_READ);
-            UdpTransport t = new UdpTransport(s, selector, group, unicast);
+            SelectionKey unicastKey = unicast.register(selector, SelectionKey.OP_READ);
+            UdpTransport t = new UdpTransport(s, selector, group, unicast, unicastKey);
             t.join();
             return t;
         } catch (IOException e) {
@@ -176,7 +211,10 @@ public final class UdpTransport implements Closeable {
         return rejoins;
     }
 
-    /** Waits until a datagram is readable, {@link #wakeup()} is called, or {@code timeoutMillis} pass (0: forever). */
+    /**
+     * Waits until a datagram is readable, the send buffer has room for a waiting datagram,
+     * {@link #wakeup()} is called, or {@code timeoutMillis} pass (0: forever; negative: do not wait).
+     */
     public void await(long timeoutMillis) throws IOException {
         selector.selectedKeys().clear();
         if (timeoutMillis < 0) {
@@ -191,18 +229,108 @@ public final class UdpTransport implements Closeable {
         selector.wakeup();
     }
 
-    /** Reads one datagram from either socket into {@code buf}; returns its source, or null if none is waiting. */
+    /**
+     * Reads one datagram from either socket into {@code buf}; returns its source, or null if none is
+     * waiting on either. The sockets take turns at being read first.
+     */
     public InetSocketAddress receive(ByteBuffer buf) throws IOException {
-        SocketAddress from = groupChannel.receive(buf);
+        DatagramChannel first = unicastFirst ? unicastChannel : groupChannel;
+        DatagramChannel second = unicastFirst ? groupChannel : unicastChannel;
+        unicastFirst = !unicastFirst;
+        SocketAddress from = first.receive(buf);
         if (from == null) {
-            from = unicastChannel.receive(buf);
+            from = second.receive(buf);
+        }
+        if (from != null) {
+            datagramsReceived++;
         }
         return (InetSocketAddress) from;
     }
 
-    /** Sends one datagram from the unicast socket (to a group or a unicast address). */
-    public void send(ByteBuffer datagram, InetSocketAddress destination) throws IOException {
-        unicastChannel.send(datagram, destination);
+    /**
+     * Sends one datagram from the unicast socket (to a group or a unicast address). When the send
+     * buffer is full, a copy waits in a bounded queue, in order, for {@link #flushPendingSends()}.
+     *
+     * @throws IOException when the kernel refuses it (no route, unreachable; counted as a send error)
+     */
+    public SendResult send(ByteBuffer datagram, InetSocketAddress destination) throws IOException {
+        if (!pendingSends.isEmpty()) {
+            return defer(datagram, destination);
+        }
+        int length = datagram.remaining();
+        if (trySend(datagram, destination)) {
+            datagramsSent++;
+            bytesSent += length;
+            return SendResult.SENT;
+        }
+        return defer(datagram, destination);
+    }
+
+    private boolean trySend(ByteBuffer datagram, InetSocketAddress destination) throws IOException {
+        try {
+            return unicastChannel.send(datagram, destination) > 0;
+        } catch (IOException e) {
+            sendErrors++;
+            throw e;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // UnsupportedAddressTypeException and friends: a destination of the other IP family.
+            sendErrors++;
+            throw new TransportException("cannot send to " + SocketAddresses.format(destination) + " from an "
+                    + settings.family() + " socket", e);
+        }
+    }
+
+    private SendResult defer(ByteBuffer datagram, InetSocketAddress destination) {
+        if (pendingSends.size() >= MAX_PENDING_SENDS) {
+            datagramsDropped++;
+            return SendResult.DROPPED;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(datagram.remaining());
+        copy.put(datagram).flip();
+        pendingSends.addLast(new Pending(copy, destination));
+        datagramsDeferred++;
+        unicastKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        return SendResult.DEFERRED;
+    }
+
+    /** Whether datagrams wait for room in the send buffer. */
+    public boolean hasPendingSends() {
+        return !pendingSends.isEmpty();
+    }
+
+    /**
+     * Sends waiting datagrams while the send buffer takes them. A datagram the kernel refuses is
+     * dropped (counted as a send error) so that one bad destination cannot block the queue.
+     *
+     * @return how many the kernel refused
+     */
+    public int flushPendingSends() {
+        int refused = 0;
+        while (!pendingSends.isEmpty()) {
+            Pending p = pendingSends.peekFirst();
+            int length = p.data().remaining();
+            try {
+                if (!trySend(p.data(), p.destination())) {
+                    return refused;
+                }
+                datagramsSent++;
+                bytesSent += length;
+            } catch (IOException e) {
+                refused++;
+                LOG.debug("a queued datagram to {} was refused: {}", SocketAddresses.format(p.destination()), e.getMessage());
+            }
+            pendingSends.pollFirst();
+        }
+        if (unicastKey.isValid()) {
+            unicastKey.interestOps(SelectionKey.OP_READ);
+        }
+        return refused;
+    }
+
+    /** The counters now. Call on the thread that drives this transport. */
+    public TransportMetrics metrics() {
+        return new TransportMetrics(datagramsSent, bytesSent, datagramsDeferred, datagramsDropped, sendErrors,
+                datagramsReceived, pendingSends.size());
     }
 
     /**
