@@ -280,9 +280,10 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private InetSocketAddress checkGroup(InetSocketAddress group) {
         Objects.requireNonNull(group, "group");
         if (group.getAddress() == null || !options.ipVersion().matches(group.getAddress())) {
-            throw new IllegalArgumentException("the peer group " + SocketAddresses.format(group) + " is not an "
-                    + options.ipVersion() + " address, and this channel uses " + options.ipVersion()
-                    + "; open the channel with the matching IP version");
+            throw new IllegalArgumentException("the peer group " + SocketAddresses.format(group) + " is "
+                    + (group.getAddress() == null ? "not resolved" : "an " + IpFamily.of(group.getAddress()) + " address")
+                    + ", but this channel uses " + options.ipVersion() + ": open a channel with ipVersion("
+                    + (options.ipVersion() == IpFamily.IPV4 ? "IPV6" : "IPV4") + ") to reach it");
         }
         return group;
     }

@@ -26,6 +26,12 @@ public enum IpFamily {
         return this == IPV4 ? a instanceof Inet4Address : a instanceof Inet6Address;
     }
 
+    /** "IPv4" or "IPv6", as people write them. */
+    @Override
+    public String toString() {
+        return this == IPV4 ? "IPv4" : "IPv6";
+    }
+
     public static IpFamily of(InetAddress a) {
         return a instanceof Inet4Address ? IPV4 : IPV6;
     }

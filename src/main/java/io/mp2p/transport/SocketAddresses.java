@@ -4,6 +4,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
+import io.mp2p.address.AddressText;
+
 /**
  * Addresses as people write them: {@code 224.0.226.140:41414}, {@code [ff1e::1]:41414} — not
  * {@link InetSocketAddress#toString()}'s {@code /224.0.226.140:41414} or {@code name/addr:port}.
@@ -21,7 +23,7 @@ public final class SocketAddresses {
         if (ip == null) {
             return a.getHostString() + ":" + a.getPort();
         }
-        String host = ip.getHostAddress();
+        String host = AddressText.format(ip);
         return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }
