@@ -596,7 +596,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
         for (Transmit t; (t = engine.pollTransmit()) != null; ) {
             try {
                 if (transport.send(ByteBuffer.wrap(t.data(), 0, t.length()), t.destination())
-                        == UdpTransport.SendResult.DROPPED) {
+                        == io.mp2p.transport.SendQueue.Result.DROPPED) {
                     countSendFailures(1, "the send queue is full (the link is slower than the sender)");
                 }
             } catch (IOException e) {

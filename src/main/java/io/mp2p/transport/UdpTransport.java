@@ -14,7 +14,6 @@ import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 
 import org.slf4j.Logger;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@link Selector}; one thread drives them.
  *
  * <p>Nothing is lost without a count: a datagram that finds the send buffer full waits in a bounded
- * queue until the socket is writable ({@link #hasPendingSends()}, {@link #flushPendingSends()}), and
- * one that finds that queue full too is dropped and counted ({@link #metrics()}). The two sockets are
+ * {@link SendQueue} until the socket is writable, and one that finds that queue full too is dropped
+ * and counted ({@link #metrics()}). The two sockets are
  * read in turn, so a flood on the group cannot starve the unicast socket (cookie replies arrive there).
  *
  * <p>Membership is re-joined every {@link Settings#membershipRefresh()} — switches with IGMP/MLD
@@ -52,25 +51,6 @@ public final class UdpTransport implements Closeable {
     public static final int RECEIVE_BUFFER_BYTES = 4 << 20;
     /** Socket send buffer asked for. */
     public static final int SEND_BUFFER_BYTES = 1 << 20;
-    /**
-     * Datagrams held while the send buffer is full. At about 1,232 bytes each this is 2.5 MiB more than
-     * the socket buffer; past it a sender is outrunning the link and dropping is honest.
-     */
-    public static final int MAX_PENDING_SENDS = 2048;
-
-    /** What {@link #send} did with a datagram. */
-    public enum SendResult {
-        /** The kernel took it. */
-        SENT,
-        /** The send buffer was full: it waits in the queue for room. */
-        DEFERRED,
-        /** The send buffer and the queue were full: dropped, and counted. */
-        DROPPED
-    }
-
-    private record Pending(ByteBuffer data, InetSocketAddress destination) {
-    }
-
     /**
      * What to open. {@code ttl} is the multicast TTL / hop limit (0 keeps packets on this host, 1 on
      * the link); {@code loopback} whether our own multicast is looped back to this host's sockets.
@@ -102,14 +82,9 @@ public final class UdpTransport implements Closeable {
     private final DatagramChannel groupChannel;
     private final DatagramChannel unicastChannel;
     private final SelectionKey unicastKey;
-    private final ArrayDeque<Pending> pendingSends = new ArrayDeque<>();
+    private final SendQueue sendQueue;
     /** Which socket {@link #receive} reads first next time: they take turns. */
     private boolean unicastFirst;
-    private long datagramsSent;
-    private long bytesSent;
-    private long datagramsDeferred;
-    private long datagramsDropped;
-    private long sendErrors;
     private long datagramsReceived;
     private MembershipKey membership;
     private boolean interfaceWasDown;
@@ -122,6 +97,7 @@ public final class UdpTransport implements Closeable {
         this.groupChannel = groupChannel;
         this.unicastChannel = unicastChannel;
         this.unicastKey = unicastKey;
+        this.sendQueue = new SendQueue(unicastChannel::send, SendQueue.DEFAULT_CAPACITY);
     }
 
     /**
@@ -249,79 +225,33 @@ public final class UdpTransport implements Closeable {
 
     /**
      * Sends one datagram from the unicast socket (to a group or a unicast address). When the send
-     * buffer is full, a copy waits in a bounded queue, in order, for {@link #flushPendingSends()}.
+     * buffer is full, a copy waits (bounded, in order) until {@link #await} sees the socket writable
+     * and {@link #flushPendingSends()} runs; past the bound it is dropped and counted.
      *
      * @throws IOException when the kernel refuses it (no route, unreachable; counted as a send error)
      */
-    public SendResult send(ByteBuffer datagram, InetSocketAddress destination) throws IOException {
-        if (!pendingSends.isEmpty()) {
-            return defer(datagram, destination);
+    public SendQueue.Result send(ByteBuffer datagram, InetSocketAddress destination) throws IOException {
+        SendQueue.Result r = sendQueue.send(datagram, destination);
+        if (r == SendQueue.Result.DEFERRED) {
+            unicastKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         }
-        int length = datagram.remaining();
-        if (trySend(datagram, destination)) {
-            datagramsSent++;
-            bytesSent += length;
-            return SendResult.SENT;
-        }
-        return defer(datagram, destination);
-    }
-
-    private boolean trySend(ByteBuffer datagram, InetSocketAddress destination) throws IOException {
-        try {
-            return unicastChannel.send(datagram, destination) > 0;
-        } catch (IOException e) {
-            sendErrors++;
-            throw e;
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            // UnsupportedAddressTypeException and friends: a destination of the other IP family.
-            sendErrors++;
-            throw new TransportException("cannot send to " + SocketAddresses.format(destination) + " from an "
-                    + settings.family() + " socket", e);
-        }
-    }
-
-    private SendResult defer(ByteBuffer datagram, InetSocketAddress destination) {
-        if (pendingSends.size() >= MAX_PENDING_SENDS) {
-            datagramsDropped++;
-            return SendResult.DROPPED;
-        }
-        ByteBuffer copy = ByteBuffer.allocate(datagram.remaining());
-        copy.put(datagram).flip();
-        pendingSends.addLast(new Pending(copy, destination));
-        datagramsDeferred++;
-        unicastKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        return SendResult.DEFERRED;
+        return r;
     }
 
     /** Whether datagrams wait for room in the send buffer. */
     public boolean hasPendingSends() {
-        return !pendingSends.isEmpty();
+        return sendQueue.hasPending();
     }
 
     /**
-     * Sends waiting datagrams while the send buffer takes them. A datagram the kernel refuses is
-     * dropped (counted as a send error) so that one bad destination cannot block the queue.
+     * Sends waiting datagrams while the send buffer takes them; one the kernel refuses is dropped and
+     * counted as a send error.
      *
      * @return how many the kernel refused
      */
     public int flushPendingSends() {
-        int refused = 0;
-        while (!pendingSends.isEmpty()) {
-            Pending p = pendingSends.peekFirst();
-            int length = p.data().remaining();
-            try {
-                if (!trySend(p.data(), p.destination())) {
-                    return refused;
-                }
-                datagramsSent++;
-                bytesSent += length;
-            } catch (IOException e) {
-                refused++;
-                LOG.debug("a queued datagram to {} was refused: {}", SocketAddresses.format(p.destination()), e.getMessage());
-            }
-            pendingSends.pollFirst();
-        }
-        if (unicastKey.isValid()) {
+        int refused = sendQueue.flush();
+        if (!sendQueue.hasPending() && unicastKey.isValid()) {
             unicastKey.interestOps(SelectionKey.OP_READ);
         }
         return refused;
@@ -329,8 +259,8 @@ public final class UdpTransport implements Closeable {
 
     /** The counters now. Call on the thread that drives this transport. */
     public TransportMetrics metrics() {
-        return new TransportMetrics(datagramsSent, bytesSent, datagramsDeferred, datagramsDropped, sendErrors,
-                datagramsReceived, pendingSends.size());
+        return new TransportMetrics(sendQueue.sent(), sendQueue.bytesSent(), sendQueue.deferred(), sendQueue.dropped(),
+                sendQueue.errors(), datagramsReceived, sendQueue.pendingCount());
     }
 
     /**
