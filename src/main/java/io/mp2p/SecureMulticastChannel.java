@@ -403,6 +403,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
     }
 
+    /** The I/O thread's id, for tests that measure its CPU time. */
+    long ioThreadId() {
+        return ioThread.getId();
+    }
+
     /** Whether {@link #close()} was called (or the channel stopped). */
     public boolean isClosed() {
         return closed;
