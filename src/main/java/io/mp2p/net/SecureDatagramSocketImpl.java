@@ -67,6 +67,7 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
     private static final int QUEUE_ENTRY_OVERHEAD = 64;
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final int HEX_PREFIX = 8;
+    private static final int MAX_TTL = 255;
 
     /** A received message, or the marker that wakes blocked receivers. */
     private record Inbound(PeerKey peer, byte[] data) {
@@ -503,19 +504,27 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
 
     @Override
     protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
+        if (name == StandardSocketOptions.IP_MULTICAST_TTL) {
+            setTimeToLive((Integer) value);
+            return;
+        }
         setOption(standardId(name), value);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     protected <T> T getOption(SocketOption<T> name) throws IOException {
+        if (name == StandardSocketOptions.IP_MULTICAST_TTL) {
+            return (T) Integer.valueOf(ttl);
+        }
         return (T) getOption(standardId(name));
     }
 
     @Override
     protected Set<SocketOption<?>> supportedOptions() {
         return Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF,
-                StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.IP_TOS);
+                StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.IP_TOS,
+                StandardSocketOptions.IP_MULTICAST_TTL);
     }
 
     private static int standardId(SocketOption<?> name) {
@@ -536,6 +545,10 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
 
     @Override
     protected void setTimeToLive(int newTtl) throws IOException {
+        checkOpen();
+        if (newTtl < 0 || newTtl > MAX_TTL) {
+            throw new IllegalArgumentException("ttl must be 0.." + MAX_TTL + ", got " + newTtl);
+        }
         if (channel != null && newTtl != ttl) {
             throw new SocketException("the TTL is fixed once the socket is bound (it is " + ttl + ")");
         }
