@@ -38,20 +38,19 @@ import io.mp2p.provider.SecureChannelEngineResult.Status;
  * <pre>{@code
  * SecureChannelContext ctx = SecureChannelContext.getInstance("mp2p");
  * ctx.init(new KeyManager[] {IdentityKeyManager.of(me)}, null, null);
- * SecureChannelEngine engine = ctx.createEngine(serverKey, true);     // true: we start the handshake
+ * SecureChannelEngine engine = ctx.createEngine(serverKey, true);       // true: this side starts
  * ByteBuffer packet = ByteBuffer.allocate(engine.getPacketBufferSize());
  * ByteBuffer message = ByteBuffer.allocate(engine.getApplicationBufferSize());
- * engine.wrap(ByteBuffer.wrap("hello".getBytes(UTF_8)), packet);       // queued until the handshake is done
- * while (true) {
+ * engine.wrap(ByteBuffer.wrap("hello".getBytes(UTF_8)), packet);       // held until the handshake is done
+ * transport.send(packet.flip());
+ * while (!engine.isClosed()) {
  *     switch (engine.getHandshakeStatus()) {
- *         case NEED_WRAP -> { packet.clear(); engine.wrap(ByteBuffer.allocate(0), packet); myTransport.send(packet.flip()); }
+ *         case NEED_WRAP -> { packet.clear(); engine.wrap(ByteBuffer.allocate(0), packet); transport.send(packet.flip()); }
  *         case NEED_TIMER -> engine.onTimer();
  *         default -> {
- *             ByteBuffer datagram = myTransport.receive(engine.nextDeadline());   // null when the deadline comes
- *             if (datagram != null) {
- *                 message.clear();
- *                 engine.unwrap(datagram, message);
- *                 if (message.position() > 0) handle(message.flip());
+ *             ByteBuffer datagram = transport.receive(engine.timeUntilDeadline());   // null: time is up
+ *             if (datagram != null && engine.unwrap(datagram, message.clear()).bytesProduced() > 0) {
+ *                 handle(message.flip());
  *             }
  *         }
  *     }
