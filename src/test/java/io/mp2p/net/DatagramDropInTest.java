@@ -207,6 +207,8 @@ class DatagramDropInTest {
             client.connect(server);
             assertEquals("UP", UppercaseProtocol.text(UppercaseProtocol.ask(client, null, "up", 100)));
             s.server().close();
+            // A plain socket's port is released only when its blocked receiver has left: wait for the server.
+            serverRun.get(10, TimeUnit.SECONDS);
             assertThrows(PortUnreachableException.class, () -> {
                 client.send(new DatagramPacket(new byte[] {1}, 1));
                 client.receive(new DatagramPacket(new byte[10], 10));
