@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManager;
@@ -64,6 +66,8 @@ class ReadmeSnippetsTest {
     private final Mp2pIdentity me = Mp2pIdentity.generate();
     private final Mp2pIdentity server = Mp2pIdentity.generate();
     private final PeerKey serverKey = server.publicKey();
+    /** Blocking tasks get threads of their own: the common pool may have a single thread on 2 cores. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
     private ChannelOptions options;
     private SecureChannelContext ctx;
 
@@ -76,6 +80,7 @@ class ReadmeSnippetsTest {
 
     @AfterEach
     void wipe() {
+        threads.shutdownNow();
         me.destroy();
         server.destroy();
     }
@@ -120,7 +125,7 @@ class ReadmeSnippetsTest {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, threads);
     }
 
     /** Mirrors the second block: "As a java.net.DatagramSocket". */
@@ -241,7 +246,7 @@ class ReadmeSnippetsTest {
                 } catch (InterruptedException | Mp2pException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, threads);
             // README block
             SecureChannelEngine engine = ctx.createEngine(serverKey, true);       // true: this side starts
             this.engine = engine;

@@ -16,6 +16,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -130,12 +132,14 @@ class DatagramDropInTest {
         Sockets make() throws IOException;
     }
 
+    /** Blocking tasks get threads of their own: the common pool may have a single thread on 2 cores. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
     private Sockets sockets;
     private CompletableFuture<Void> serverRun;
 
     private Sockets start(SocketsMaker maker) throws IOException {
         sockets = maker.make();
-        serverRun = CompletableFuture.runAsync(() -> UppercaseProtocol.serve(sockets.server()));
+        serverRun = CompletableFuture.runAsync(() -> UppercaseProtocol.serve(sockets.server()), threads);
         return sockets;
     }
 
@@ -145,6 +149,7 @@ class DatagramDropInTest {
             sockets.close();
             serverRun.get(10, TimeUnit.SECONDS);
         }
+        threads.shutdownNow();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -229,7 +234,7 @@ class DatagramDropInTest {
             } catch (IOException e) {
                 return e;
             }
-        });
+        }, threads);
         // Let the receiver block first; if it has not yet, it finds the socket closed: the same outcome.
         Thread.sleep(200);
         client.close();
