@@ -20,7 +20,9 @@ public final class KeyFormatException extends GeneralSecurityException {
         /** A PEM, PKCS#8 or SPKI structure that is malformed or holds another key type. */
         ENCODING,
         /** The key file could not be read or written. */
-        IO
+        IO,
+        /** The password of a key store is wrong (or the store is damaged so that it cannot be told apart). */
+        PASSWORD
     }
 
     private final Reason reason;

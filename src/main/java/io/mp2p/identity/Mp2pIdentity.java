@@ -144,7 +144,68 @@ public final class Mp2pIdentity implements Destroyable {
         }
     }
 
-    private static byte[] parsePkcs8(byte[] der, String source) throws KeyFormatException {
+    /**
+     * Reads the identity in a PKCS12 key store file, as {@code keytool -genkeypair -keyalg Ed25519 -storetype PKCS12}
+     * or {@link #savePkcs12} writes it: the only private-key entry holding an Ed25519 key. The password is not
+     * cleared here: it stays the caller's, to clear when done ({@code Arrays.fill(password, '\0')}).
+     *
+     * <pre>{@code
+     * char[] password = System.console().readPassword("key store password: ");
+     * try {
+     *     Mp2pIdentity me = Mp2pIdentity.loadPkcs12(Path.of("node.p12"), password);
+     * } finally {
+     *     Arrays.fill(password, '\0');
+     * }
+     * }</pre>
+     *
+     * @throws KeyFormatException with reason IO when the file cannot be read, PASSWORD when the password is wrong,
+     *         ENCODING when it is not a PKCS12 store or holds no (or several) Ed25519 keys; the message names the file
+     */
+    public static Mp2pIdentity loadPkcs12(Path path, char[] password) throws KeyFormatException {
+        return Pkcs12Files.load(path, password);
+    }
+
+    /**
+     * Reads the identity in entry {@code alias} of a loaded {@link java.security.KeyStore} (any type whose entries
+     * the JDK can read, PKCS12 usually), or, when {@code alias} is null, in its only Ed25519 private-key entry. The
+     * certificate of the entry must hold the entry's public key; it is otherwise ignored (the key is the identity).
+     *
+     * @throws KeyFormatException naming the entry when it is missing, not Ed25519, or the password is wrong
+     */
+    public static Mp2pIdentity fromKeyStore(java.security.KeyStore store, String alias, char[] password)
+            throws KeyFormatException {
+        return Pkcs12Files.fromKeyStore(store, alias, password, "the key store");
+    }
+
+    /**
+     * Writes this identity as a PKCS12 key store (one entry, alias {@code "mp2p"}, with a self-signed Ed25519
+     * certificate whose subject is {@code CN=<base32>.mp2p}), the form keytool and {@code openssl pkcs12} read.
+     * Like {@link #save}, the file has mode 0600 from its creation and is moved into place whole.
+     *
+     * <pre>{@code
+     * Mp2pIdentity me = Mp2pIdentity.generate();
+     * me.savePkcs12(Path.of("node.p12"), password, false);
+     * // keytool -list -v -keystore node.p12   shows a PrivateKeyEntry, "Signature algorithm name: Ed25519"
+     * }</pre>
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when the file exists and {@code overwrite} is false
+     */
+    public void savePkcs12(Path path, char[] password, boolean overwrite) throws IOException {
+        checkLive();
+        if (password == null || password.length == 0) {
+            throw new IllegalArgumentException("a PKCS12 key store needs a password");
+        }
+        byte[] der = KeyFiles.concat(KeyFiles.PKCS8_PREFIX, seed);
+        try {
+            Pkcs12Files.save(Pkcs12Files.toKeyStore(this, Pkcs12Files.DEFAULT_ALIAS, password, der), path, password,
+                    overwrite);
+        } finally {
+            Arrays.fill(der, (byte) 0);
+        }
+    }
+
+    /** The 32-byte seed of a PKCS#8 Ed25519 key (v1, or v2 with a matching public key); the caller zeroes it. */
+    static byte[] parsePkcs8(byte[] der, String source) throws KeyFormatException {
         PrivateKeyInfo info;
         try {
             info = PrivateKeyInfo.getInstance(ASN1Primitive.fromByteArray(der));
