@@ -35,6 +35,8 @@ public final class ChannelOptions {
     private final InetAddress group;
     private final int port;
     private final int peerPort;
+    /** The peer port as set, 0 when it follows {@link #port} (kept so a copy with another port still follows). */
+    private final int peerPortSetting;
     private final int ttl;
     private final boolean loopback;
     private final Duration connectTimeout;
@@ -53,6 +55,7 @@ public final class ChannelOptions {
         this.group = b.group;
         this.port = b.port;
         this.peerPort = b.peerPort == 0 ? b.port : b.peerPort;
+        this.peerPortSetting = b.peerPort;
         this.ttl = b.ttl;
         this.loopback = b.loopback;
         this.connectTimeout = b.connectTimeout;
@@ -68,6 +71,31 @@ public final class ChannelOptions {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder holding every setting of these options, to change some and keep the rest:
+     * {@code options.toBuilder().port(0).build()}.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.networkInterface = networkInterface;
+        b.ipVersion = ipVersion;
+        b.group = group;
+        b.port = port;
+        b.peerPort = peerPortSetting;
+        b.ttl = ttl;
+        b.loopback = loopback;
+        b.connectTimeout = connectTimeout;
+        b.trustPolicy = trustPolicy;
+        b.pathMtu = pathMtu;
+        b.suite = suite;
+        b.membershipRefresh = membershipRefresh;
+        b.receiveQueueCapacity = receiveQueueCapacity;
+        b.sessionListener = sessionListener;
+        b.handshakeListener = handshakeListener;
+        b.callbackExecutor = callbackExecutor;
+        return b;
     }
 
     /** The default options: the only multicast interface, IPv4, derived group, port 41414. */

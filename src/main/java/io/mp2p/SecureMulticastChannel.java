@@ -265,8 +265,21 @@ public final class SecureMulticastChannel implements AutoCloseable {
      * inside such a stage or a listener: {@link #connect} is the blocking call that is safe there.)
      */
     public CompletableFuture<PeerSession> connectAsync(PeerKey peer) {
+        return published(startConnect(peer, null));
+    }
+
+    /**
+     * The non-blocking form of {@link #connect(PeerKey, InetSocketAddress)}.
+     *
+     * @throws IllegalArgumentException when {@code group} is not of this channel's IP version
+     */
+    public CompletableFuture<PeerSession> connectAsync(PeerKey peer, InetSocketAddress group) {
+        return published(startConnect(peer, checkGroup(group)));
+    }
+
+    /** The future the application sees: completed on the callback executor, cancellable. */
+    private CompletableFuture<PeerSession> published(ConnectRequest r) {
         CompletableFuture<PeerSession> published = new CompletableFuture<>();
-        ConnectRequest r = startConnect(peer, null);
         r.future.whenComplete((s, e) -> callbacks.complete(published, s, e));
         // Cancelling the published future withdraws the request (the handshake stops if nobody else waits).
         published.whenComplete((s, e) -> {

@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +41,6 @@ import io.mp2p.SecureMulticastChannel;
 import io.mp2p.engine.Constants;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
-import io.mp2p.internal.ChannelOptionsCopy;
 
 /**
  * The {@link DatagramSocketImpl} under {@link SecureDatagramSocket}: every datagram is a message of a
@@ -52,8 +49,8 @@ import io.mp2p.internal.ChannelOptionsCopy;
  * through an internal {@code NetMulticastSocket}), so this class only has to keep the impl contract.
  *
  * <p>Threads: each session has one pump thread moving its messages into the socket's receive queue (the channel
- * API has no receive-from-any-session call), and handshakes started by {@code send} run on a small pool, because
- * the channel's public {@code connect(peer, group)} blocks.
+ * API has no receive-from-any-session call); handshakes started by {@code send} complete on the channel's callback
+ * executor.
  */
 final class SecureDatagramSocketImpl extends DatagramSocketImpl {
     private static final Logger LOG = LoggerFactory.getLogger(SecureDatagramSocketImpl.class);
@@ -87,11 +84,6 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
     /** Guarded by itself: datagrams waiting for each peer's handshake. */
     private final Map<PeerKey, List<byte[]>> awaiting = new HashMap<>();
     private final PacketCapacities capacities = new PacketCapacities();
-    private final ExecutorService connects = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "mp2p-dgram-connect");
-        t.setDaemon(true);
-        return t;
-    });
     private volatile SecureMulticastChannel channel;
     private volatile boolean closed;
     private volatile int soTimeout;
@@ -134,7 +126,7 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
         }
         int port = lport == 0 ? options.port() : lport;
         try {
-            channel = SecureMulticastChannel.open(identity, ChannelOptionsCopy.of(options).port(port).ttl(ttl)
+            channel = SecureMulticastChannel.open(identity, options.toBuilder().port(port).ttl(ttl)
                     .sessionListener(this::onIncomingSession).build());
         } catch (IOException e) {
             SocketException se = new SocketException("cannot open the mp2p channel on port " + port + ": "
@@ -215,14 +207,12 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
         InetSocketAddress where = addresses.get(peer);
         InetSocketAddress group = where == null ? null : plain(where);
         SecureMulticastChannel ch = channel;
-        connects.execute(() -> {
-            try {
-                PeerSession s = group == null ? ch.connect(peer) : ch.connect(peer, group);
+        (group == null ? ch.connectAsync(peer) : ch.connectAsync(peer, group)).whenComplete((s, e) -> {
+            if (e == null) {
                 onConnected(peer, s);
-            } catch (Mp2pException e) {
-                onConnectFailed(peer, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } else {
+                onConnectFailed(peer, e instanceof Mp2pException m ? m
+                        : new Mp2pException("connect to " + peer.toHex() + " failed: " + e, e));
             }
         });
     }
@@ -608,7 +598,6 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
             return;
         }
         closed = true;
-        connects.shutdownNow();
         SecureMulticastChannel ch = channel;
         if (ch != null) {
             ch.close();

@@ -13,7 +13,6 @@ import io.mp2p.SecureMulticastChannel;
 import io.mp2p.engine.CipherSuite;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
-import io.mp2p.internal.ChannelOptionsCopy;
 import io.mp2p.net.SecureDatagramSocket;
 import io.mp2p.net.SecureDatagramSocketFactory;
 
@@ -76,7 +75,7 @@ final class Mp2pContextSpi extends SecureChannelContextSpi {
 
     /** The options with this context's suite and, when a trust manager was given, its trust policy. */
     ChannelOptions adapt(ChannelOptions options) {
-        ChannelOptions.Builder b = ChannelOptionsCopy.of(options).suite(suite);
+        ChannelOptions.Builder b = options.toBuilder().suite(suite);
         if (trustManager != null) {
             b.trustPolicy(trustManager);
         }
