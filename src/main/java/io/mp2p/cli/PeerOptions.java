@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
  */
 final class PeerOptions {
     @Option(names = "--peer", required = true, paramLabel = "KEY",
-            description = "the peer's public key: 64 hex characters (or base32, or <base32>.mp2p),"
-                    + " or its signed node record mp2p://<hex>@<group>:<port>?expires=...&sig=...")
+            description = {"the peer's public key: 64 hex characters (or base32, or <base32>.mp2p),"
+                    + " or its signed node record, as 'mp2p listen' prints it (quote it in a shell):",
+                    "'mp2p://<hex>@<group>:<port>?expires=...&sig=...'"})
     String peer;
 
     @Option(names = "--peer-group", paramLabel = "ADDR",
@@ -25,7 +26,8 @@ final class PeerOptions {
     String peerGroup;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "give up on the handshake, and on replies, after this long (default: ${DEFAULT-VALUE})")
+            description = "give up on the handshake, and on replies, after this long: more than 0, at most"
+                    + " 86400 (default: ${DEFAULT-VALUE})")
     double timeoutSeconds = 10;
 
     PeerKey key() throws CliException {
@@ -78,10 +80,6 @@ final class PeerOptions {
     }
 
     java.time.Duration timeout() throws CliException {
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
-            throw new CliException("--timeout must be between 0 and 86400 seconds, got " + timeoutSeconds,
-                    ExitCodes.USAGE);
-        }
-        return java.time.Duration.ofNanos((long) (timeoutSeconds * 1e9));
+        return OptionChecks.positiveSeconds("--timeout", timeoutSeconds);
     }
 }
