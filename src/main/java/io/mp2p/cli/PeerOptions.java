@@ -3,6 +3,7 @@ package io.mp2p.cli;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
+import io.mp2p.address.GroupAddresses;
 import io.mp2p.address.NodeRecord;
 import io.mp2p.address.NodeRecordException;
 import io.mp2p.identity.KeyFormatException;
@@ -74,8 +75,8 @@ final class PeerOptions {
                     + "; ask the peer for a fresh one");
             case BAD_SIGNATURE -> throw new CliException("--peer: the node record's signature does not match its"
                     + " key: it was altered or is not from that peer");
-            case NOT_A_GROUP -> throw new CliException("--peer: the node record names " + r.group().getHostAddress()
-                    + ", which is not an mp2p group");
+            case NOT_A_GROUP -> throw new CliException("--peer: the node record names "
+                    + GroupAddresses.toText(r.group()) + ", which is not an mp2p group");
         };
     }
 

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.mp2p.address.GroupAddresses;
+
 /**
  * Chooses the network interface a channel joins its group on. Never guesses: a named interface is
  * checked, and without a name exactly one candidate must exist, or the error lists them all (the
@@ -97,7 +99,7 @@ public final class InterfaceSelector {
         List<String> parts = new ArrayList<>();
         for (NetworkInterface n : list) {
             InetAddress a = address(n, family);
-            parts.add(n.getName() + (a == null ? "" : " (" + a.getHostAddress() + ")"));
+            parts.add(n.getName() + (a == null ? "" : " (" + GroupAddresses.toText(a) + ")"));
         }
         return String.join(", ", parts);
     }

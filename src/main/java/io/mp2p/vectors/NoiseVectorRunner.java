@@ -117,7 +117,8 @@ public final class NoiseVectorRunner {
             JsonElement root = JsonParser.parseReader(r);
             if (!root.isJsonObject() || !root.getAsJsonObject().has("vectors")
                     || !root.getAsJsonObject().get("vectors").isJsonArray()) {
-                throw new VectorFileException(notNoise + "expected {\"vectors\": [...]}, as cacophony and snow write");
+                throw new VectorFileException(notNoise
+                        + "expected {\"vectors\": [...]} (the cacophony and snow format)");
             }
             JsonArray vectors = root.getAsJsonObject().getAsJsonArray("vectors");
             if (!vectors.isEmpty() && !anyHasProtocolName(vectors)) {

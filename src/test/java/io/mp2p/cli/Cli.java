@@ -152,7 +152,8 @@ final class Cli {
                 if (line == null) {
                     // Past the deadline, or the process has ended and printed all it will.
                     throw new AssertionError("no line starting with '" + prefix + "' within " + seconds + " s"
-                            + (outputEnded ? " (the process ended)" : "") + "; stdout: " + all + "\nstderr: " + err.text());
+                            + (outputEnded ? " (the process ended)" : "") + "; stdout: " + all
+                            + "\nstderr: " + err.text());
                 }
                 if (line.startsWith(prefix)) {
                     return line;

@@ -48,7 +48,8 @@ class CliRoughEdgesTest {
         Cli.Result r = Cli.run("keygen", "-o", missing.toString());
         assertEquals(ExitCodes.FAILURE, r.exitCode());
         assertEquals("mp2p: cannot write " + missing + ": folder " + missing.getParent()
-                + " does not exist; create it first (only the default folder ~/.mp2p is created for you)", r.stderr().strip());
+                + " does not exist; create it first (only the default folder ~/.mp2p is created for you)",
+                r.stderr().strip());
         assertFalse(Files.exists(dir.resolve("no")), "nothing was created");
 
         // The default key goes under $HOME (not the user database's home), creating ~/.mp2p as 0700.
