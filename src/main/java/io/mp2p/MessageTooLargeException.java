@@ -5,6 +5,6 @@ public class MessageTooLargeException extends Mp2pException {
     private static final long serialVersionUID = 1L;
 
     public MessageTooLargeException(int length, int max) {
-        super("a message is at most " + max + " bytes, this one has " + length + "; split it or use a stream");
+        super("a message is at most " + max + " bytes, this one has " + length + "; split it into several messages");
     }
 }

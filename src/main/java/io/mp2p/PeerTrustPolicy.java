@@ -53,9 +53,14 @@ public interface PeerTrustPolicy {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new KeyFormatException(KeyFormatException.Reason.IO, "allow-list " + file + " does not exist");
         } catch (IOException e) {
-            throw new KeyFormatException(KeyFormatException.Reason.IO, "cannot read allow-list " + file + ": "
-                    + e.getMessage());
+            // A FileSystemException's message is the path again; its reason alone says what went wrong.
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage();
+            throw new KeyFormatException(KeyFormatException.Reason.IO, "cannot read allow-list " + file + ": " + why);
         }
         java.util.Set<PeerKey> keys = new java.util.HashSet<>();
         for (int i = 0; i < lines.size(); i++) {

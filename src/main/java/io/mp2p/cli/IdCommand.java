@@ -29,6 +29,7 @@ final class IdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CliException {
+        OptionChecks.port("--port", port);
         Mp2pIdentity id = key.load();
         PeerKey pub = id.publicKey();
         String x = HexFormat.of().formatHex(pub.x25519PublicKey());

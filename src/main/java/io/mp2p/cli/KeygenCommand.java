@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         description = "Create a new Ed25519 key (PEM PKCS#8, mode 0600) and print its public key.")
 final class KeygenCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE",
-            description = "where to write the key; default: $MP2P_KEY, else ~/.mp2p/identity.pem")
+            description = {"where to write the key (its folder must exist, except the default one)",
+                    "default: $MP2P_KEY, else ~/.mp2p/identity.pem"})
     Path out;
 
     @Option(names = "--force", description = "replace an existing key file (its identity is lost)")

@@ -1,6 +1,9 @@
 package io.mp2p.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,13 +23,22 @@ import io.mp2p.address.NodeRecord;
 import io.mp2p.address.NodeRecordException;
 import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.Mp2pIdentity;
+import io.mp2p.identity.PeerKey;
+import io.mp2p.transport.AlreadyListeningException;
+import io.mp2p.transport.IpFamily;
+import io.mp2p.transport.ListenerLock;
+import io.mp2p.transport.TransportException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mp2p listen}: print what peers send; optionally echo it back. */
+/**
+ * {@code mp2p listen}: print what peers send; optionally echo it back. Only one listener per key,
+ * group and port runs on a host ({@link ListenerLock}): a second one would never get a session.
+ */
 @Command(name = "listen", mixinStandardHelpOptions = true,
-        description = "Listen on this node's group; print one line per message: <peer key> <message>.")
+        description = {"Listen on this node's group; print one line per message: <peer key> <message>.",
+                "Refuses to start when this key already listens on the same group and port here."})
 final class ListenCommand implements Callable<Integer> {
     /** How long the node record printed at start stays valid. */
     static final Duration RECORD_LIFETIME = Duration.ofDays(1);
@@ -44,7 +56,8 @@ final class ListenCommand implements Callable<Integer> {
             description = "accept only the peers listed in FILE (one key per line, # comments)")
     Path allow;
 
-    @Option(names = "--echo", description = "send each message back to its sender")
+    @Option(names = "--echo", description = {"send each message back to its sender (every message is",
+            "printed, even when its sender left before the echo)"})
     boolean echo;
 
     @Option(names = "--membership-refresh", paramLabel = "SECONDS", hidden = true,
@@ -53,14 +66,11 @@ final class ListenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CliException, InterruptedException {
-        Mp2pIdentity id = key.load();
         ChannelOptions.Builder b = network.builder();
-        if (!(membershipRefresh > 0)) {
-            throw new CliException("--membership-refresh must be positive", ExitCodes.USAGE);
-        }
-        b.membershipRefresh(java.time.Duration.ofMillis((long) (membershipRefresh * 1000)));
-        if (group != null) {
-            b.group(NetworkOptions.parseGroup(group, "--group"));
+        b.membershipRefresh(OptionChecks.positiveSeconds("--membership-refresh", membershipRefresh));
+        InetAddress chosen = group == null ? null : NetworkOptions.parseGroup(group, "--group");
+        if (chosen != null) {
+            b.group(chosen);
         }
         if (allow != null) {
             try {
@@ -69,6 +79,10 @@ final class ListenCommand implements Callable<Integer> {
                 throw new CliException(e.getMessage());
             }
         }
+        Mp2pIdentity id = key.load();
+        ListenerLock lock = lock(id.publicKey(), new InetSocketAddress(chosen != null ? chosen
+                : network.family() == IpFamily.IPV4 ? GroupAddresses.ipv4(id.publicKey())
+                : GroupAddresses.ipv6(id.publicKey()), network.port));
         PrintStream out = System.out;
         b.sessionListener(s -> startReader(s, out));
         SecureMulticastChannel channel = Channels.open(id, b.build());
@@ -77,9 +91,37 @@ final class ListenCommand implements Callable<Integer> {
         out.println("my record: " + record(id, channel));
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(channel::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            channel.close();
+            release(lock);
+        }));
         forever.await();
         return ExitCodes.OK;
+    }
+
+    /** The lock that says this key listens at {@code where}; null (with a warning) when it cannot be checked. */
+    private static ListenerLock lock(PeerKey me, InetSocketAddress where) throws CliException {
+        try {
+            return ListenerLock.acquire(ListenerLock.defaultFolder(), me.toHex(), where);
+        } catch (AlreadyListeningException e) {
+            String holder = e.holderPid().isPresent() ? " (process " + e.holderPid().getAsLong() + ")" : "";
+            throw new CliException("this key already listens on " + Addresses.format(where) + holder
+                    + "; stop that process first");
+        } catch (TransportException e) {
+            System.err.println("mp2p: warning: cannot check whether this key already listens here: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static void release(ListenerLock lock) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            // The process is ending: the operating system releases the lock anyway.
+        }
     }
 
     /** A signed node record of where we listen, for peers to pass as --peer (valid for RECORD_LIFETIME). */
@@ -93,27 +135,47 @@ final class ListenCommand implements Callable<Integer> {
     }
 
     private void startReader(PeerSession s, PrintStream out) {
-        Thread t = new Thread(() -> {
-            try {
-                while (true) {
-                    byte[] m = s.receive();
-                    synchronized (out) {
-                        out.println(s.peer().toHex() + " " + new String(m, StandardCharsets.UTF_8));
-                        out.flush();
-                    }
-                    if (echo) {
-                        s.send(m);
-                    }
-                }
-            } catch (ChannelClosedException e) {
-                // The peer or the channel closed the session: this reader is done.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Mp2pException e) {
-                System.err.println("mp2p: " + e.getMessage());
-            }
-        }, "mp2p-reader-" + s.peer().toHex().substring(0, 8));
+        Thread t = new Thread(() -> read(s, out), "mp2p-reader-" + s.peer().toHex().substring(0, 8));
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Prints every message of the session until it ends, echoing each while the peer is there. A
+     * sender that closes right after sending makes the echoes fail; its messages already received
+     * are printed all the same.
+     */
+    private void read(PeerSession s, PrintStream out) {
+        boolean echoing = echo;
+        try {
+            while (true) {
+                byte[] m = s.receive();
+                synchronized (out) {
+                    out.println(s.peer().toHex() + " " + new String(m, StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                if (echoing) {
+                    echoing = echoBack(s, m);
+                }
+            }
+        } catch (ChannelClosedException e) {
+            // The peer or the channel closed the session, and every message received was printed.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sends {@code m} back; false when the session is closed and no later echo can go out either. */
+    private static boolean echoBack(PeerSession s, byte[] m) {
+        try {
+            s.send(m);
+            return true;
+        } catch (ChannelClosedException e) {
+            // The sender left: not an error, and the rest of its messages are still to be printed.
+            return false;
+        } catch (Mp2pException e) {
+            System.err.println("mp2p: cannot echo to " + s.peer().toHex().substring(0, 16) + "…: " + e.getMessage());
+            return true;
+        }
     }
 }

@@ -12,19 +12,15 @@ import picocli.CommandLine.Command;
 @Command(name = "mp2p", mixinStandardHelpOptions = true, version = "mp2p 0.1.0",
         description = "Encrypted messages between peers addressed by public key, over multicast.",
         subcommands = {KeygenCommand.class, IdCommand.class, ListenCommand.class, SendCommand.class,
-                ChatCommand.class, PingCommand.class, DemoCommand.class, VectorsCommand.class})
+                ChatCommand.class, PingCommand.class, DemoCommand.class, VectorsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Mp2pCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // The tool's own log lines (a refused peer, a dropped membership) go to stderr, tersely.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        System.setProperty("org.slf4j.simpleLogger.log.io.mp2p.engine", "info");
-        System.setProperty("org.slf4j.simpleLogger.log.io.mp2p.transport", "info");
-        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+        ToolLogging.configure();
         System.exit(commandLine().execute(args));
     }
 

@@ -1,9 +1,12 @@
 package io.mp2p.cli;
 
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 
 import io.mp2p.ChannelOptions;
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.transport.InterfaceReadiness;
 import io.mp2p.transport.IpFamily;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -12,13 +15,16 @@ import picocli.CommandLine.Option;
 final class NetworkOptions {
     @Option(names = "--interface", paramLabel = "IF",
             description = "network interface to use, e.g. eth0; 'lo' keeps everything on this host."
-                    + " Required when several interfaces could carry multicast.")
+                    + " Required when several interfaces could carry multicast. While it is down, or its"
+                    + " address not usable yet, the tool says so and waits, up to "
+                    + InterfaceReadiness.DEFAULT_MAX_WAIT_SECONDS + " seconds.")
     String networkInterface;
 
     static final class Version {
         @Option(names = "--ipv4", description = "use IPv4 groups 224.0.224.0-224.0.249.255 (default)")
         boolean ipv4;
-        @Option(names = "--ipv6", description = "use IPv6 groups ff1e::/16")
+        @Option(names = "--ipv6", description = {"use IPv6 groups ff1e::/16",
+                "(not on lo: Linux does not loop IPv6 multicast back there)"})
         boolean ipv6;
     }
 
@@ -36,14 +42,35 @@ final class NetworkOptions {
         return version != null && version.ipv6 ? IpFamily.IPV6 : IpFamily.IPV4;
     }
 
+    /** Checks --port and --ttl; call before anything slow, so a typo is reported at once. */
+    void check() throws CliException {
+        OptionChecks.port("--port", port);
+        OptionChecks.range("--ttl", ttl, 0, OptionChecks.MAX_TTL);
+        if (family() == IpFamily.IPV6 && networkInterface != null && isLinux() && isLoopback(networkInterface)) {
+            // Sending there fails with "Network is unreachable", and even with a route nothing loops back.
+            throw new CliException("--ipv6 on " + networkInterface + ": Linux does not loop IPv6 multicast back on"
+                    + " the loopback interface, so nothing can arrive there; use --ipv4 on " + networkInterface
+                    + ", or --ipv6 on a real link", ExitCodes.USAGE);
+        }
+    }
+
     ChannelOptions.Builder builder() throws CliException {
-        if (port < 1 || port > 65_535) {
-            throw new CliException("--port must be 1..65535, got " + port, ExitCodes.USAGE);
-        }
-        if (ttl < 0 || ttl > 255) {
-            throw new CliException("--ttl must be 0..255, got " + ttl, ExitCodes.USAGE);
-        }
+        check();
         return ChannelOptions.builder().networkInterface(networkInterface).ipVersion(family()).port(port).ttl(ttl);
+    }
+
+    private static boolean isLinux() {
+        return System.getProperty("os.name", "").startsWith("Linux");
+    }
+
+    private static boolean isLoopback(String name) {
+        try {
+            NetworkInterface nif = NetworkInterface.getByName(name);
+            return nif != null && nif.isLoopback();
+        } catch (SocketException e) {
+            // Cannot tell: opening the channel will report the interface's problem.
+            return false;
+        }
     }
 
     /** Parses a group given on the command line: a literal address, never a host name (no DNS lookup). */

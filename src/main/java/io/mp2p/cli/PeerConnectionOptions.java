@@ -30,8 +30,15 @@ final class PeerConnectionOptions {
         }
     }
 
+    /** Checks the network options and --timeout: call first, so a typo is reported before anything slow. */
+    void check() throws CliException {
+        network.check();
+        peer.timeout();
+    }
+
     /** Loads the key, opens a channel and connects to the peer within --timeout. */
     Connection connect() throws CliException, InterruptedException {
+        check();
         Mp2pIdentity id = key.load();
         SecureMulticastChannel channel = null;
         try {

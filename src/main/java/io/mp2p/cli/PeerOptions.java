@@ -3,6 +3,7 @@ package io.mp2p.cli;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
+import io.mp2p.address.GroupAddresses;
 import io.mp2p.address.NodeRecord;
 import io.mp2p.address.NodeRecordException;
 import io.mp2p.identity.KeyFormatException;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
  */
 final class PeerOptions {
     @Option(names = "--peer", required = true, paramLabel = "KEY",
-            description = "the peer's public key: 64 hex characters (or base32, or <base32>.mp2p),"
-                    + " or its signed node record mp2p://<hex>@<group>:<port>?expires=...&sig=...")
+            description = {"the peer's public key: 64 hex characters (or base32, or <base32>.mp2p),"
+                    + " or its signed node record, as 'mp2p listen' prints it (quote it in a shell):",
+                    "'mp2p://<hex>@<group>:<port>?expires=...&sig=...'"})
     String peer;
 
     @Option(names = "--peer-group", paramLabel = "ADDR",
@@ -25,7 +27,8 @@ final class PeerOptions {
     String peerGroup;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "give up on the handshake, and on replies, after this long (default: ${DEFAULT-VALUE})")
+            description = "give up on the handshake, and on replies, after this long: more than 0, at most"
+                    + " 86400 (default: ${DEFAULT-VALUE})")
     double timeoutSeconds = 10;
 
     PeerKey key() throws CliException {
@@ -72,16 +75,12 @@ final class PeerOptions {
                     + "; ask the peer for a fresh one");
             case BAD_SIGNATURE -> throw new CliException("--peer: the node record's signature does not match its"
                     + " key: it was altered or is not from that peer");
-            case NOT_A_GROUP -> throw new CliException("--peer: the node record names " + r.group().getHostAddress()
-                    + ", which is not an mp2p group");
+            case NOT_A_GROUP -> throw new CliException("--peer: the node record names "
+                    + GroupAddresses.toText(r.group()) + ", which is not an mp2p group");
         };
     }
 
     java.time.Duration timeout() throws CliException {
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
-            throw new CliException("--timeout must be between 0 and 86400 seconds, got " + timeoutSeconds,
-                    ExitCodes.USAGE);
-        }
-        return java.time.Duration.ofNanos((long) (timeoutSeconds * 1e9));
+        return OptionChecks.positiveSeconds("--timeout", timeoutSeconds);
     }
 }

@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
         description = "Measure round-trip times to a peer that runs 'mp2p listen --echo'.")
 final class PingCommand implements Callable<Integer> {
     private static final String PREFIX = "ping ";
+    static final String NO_ECHO_HINT = "mp2p: the session is up but the peer does not echo: is it running"
+            + " 'mp2p listen --echo'?";
 
     @Mixin
     PeerConnectionOptions connection;
@@ -25,18 +27,17 @@ final class PingCommand implements Callable<Integer> {
     @Option(names = "-c", paramLabel = "N", description = "number of pings (default: ${DEFAULT-VALUE})")
     int count = 5;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", description = "between pings (default: ${DEFAULT-VALUE})")
+    @Option(names = "--interval", paramLabel = "SECONDS",
+            description = "between pings: 0 to 86400 (default: ${DEFAULT-VALUE})")
     double interval = 1;
 
     @Override
     public Integer call() throws CliException, InterruptedException {
-        if (count < 1) {
-            throw new CliException("-c must be at least 1", ExitCodes.USAGE);
-        }
-        if (!(interval >= 0)) {
-            throw new CliException("--interval must not be negative", ExitCodes.USAGE);
-        }
+        OptionChecks.atLeast("-c", count, 1);
+        Duration pause = OptionChecks.nonNegativeSeconds("--interval", interval);
+        connection.check();
         Duration timeout = connection.peer.timeout();
+        boolean hinted = false;
         List<Double> rtts = new ArrayList<>();
         try (PeerConnectionOptions.Connection c = connection.connect()) {
             PeerSession s = c.session();
@@ -49,6 +50,11 @@ final class PingCommand implements Callable<Integer> {
                     byte[] reply = left > 0 ? s.receive(Duration.ofNanos(left)) : null;
                     if (reply == null) {
                         System.out.println("seq " + seq + ": no reply within " + Channels.seconds(timeout));
+                        if (rtts.isEmpty() && !hinted && s.isOpen()) {
+                            // The handshake worked, so the peer is there: it just sends nothing back.
+                            System.err.println(NO_ECHO_HINT);
+                            hinted = true;
+                        }
                         break;
                     }
                     String text = new String(reply, StandardCharsets.UTF_8);
@@ -62,7 +68,7 @@ final class PingCommand implements Callable<Integer> {
                 }
                 System.out.flush();
                 if (seq < count) {
-                    Thread.sleep((long) (interval * 1000));
+                    Thread.sleep(pause.toMillis());
                 }
             }
         } catch (Mp2pException e) {

@@ -2,12 +2,14 @@ package io.mp2p.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.mp2p.ChannelClosedException;
 import io.mp2p.Mp2pException;
 import io.mp2p.PeerSession;
+import io.mp2p.engine.Constants;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,15 +34,15 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CliException, InterruptedException {
-        if (expectReplies < 0) {
-            throw new CliException("--expect-replies must not be negative", ExitCodes.USAGE);
-        }
+        OptionChecks.atLeast("--expect-replies", expectReplies, 0);
+        connection.check();
+        List<byte[]> payloads = payloads(messages);
         Duration timeout = connection.peer.timeout();
         long start = System.nanoTime();
         try (PeerConnectionOptions.Connection c = connection.connect()) {
             PeerSession s = c.session();
-            for (String m : messages) {
-                s.send(m.getBytes(StandardCharsets.UTF_8));
+            for (byte[] m : payloads) {
+                s.send(m);
             }
             int got = 0;
             Duration wait = expectReplies > 0 ? timeout.minusNanos(System.nanoTime() - start) : UNREQUESTED_REPLY_GRACE;
@@ -68,5 +70,20 @@ final class SendCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         return ExitCodes.OK;
+    }
+
+    /** The messages as bytes, each checked against the largest message before any handshake is tried. */
+    static List<byte[]> payloads(List<String> messages) throws CliException {
+        List<byte[]> out = new ArrayList<>();
+        for (String m : messages) {
+            byte[] b = m.getBytes(StandardCharsets.UTF_8);
+            if (b.length > Constants.MAX_MESSAGE_LENGTH) {
+                throw new CliException("MESSAGE " + (out.size() + 1) + " has " + b.length + " bytes; an mp2p message"
+                        + " holds at most " + Constants.MAX_MESSAGE_LENGTH + " bytes: split it into several messages",
+                        ExitCodes.USAGE);
+            }
+            out.add(b);
+        }
+        return out;
     }
 }

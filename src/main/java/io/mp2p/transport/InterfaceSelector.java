@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.mp2p.address.GroupAddresses;
+
 /**
  * Chooses the network interface a channel joins its group on. Never guesses: a named interface is
  * checked, and without a name exactly one candidate must exist, or the error lists them all (the
@@ -61,18 +63,32 @@ public final class InterfaceSelector {
         }
     }
 
-    /** The interface's first address of {@code family}, preferring non-link-local, or null. */
+    /**
+     * The interface's address of {@code family} that a socket should bind: one the kernel lets us
+     * use before one still under duplicate address detection ({@link Ipv6AddressStates}), and a
+     * non-link-local one before a link-local one; null when it has none.
+     */
     public static InetAddress address(NetworkInterface nif, IpFamily family) {
-        InetAddress linkLocal = null;
+        return address(nif, family, family == IpFamily.IPV6 ? Ipv6AddressStates.read() : null);
+    }
+
+    static InetAddress address(NetworkInterface nif, IpFamily family, Ipv6AddressStates states) {
+        InetAddress best = null;
+        int bestRank = Integer.MAX_VALUE;
         for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-            if (family.matches(a)) {
-                if (!a.isLinkLocalAddress()) {
-                    return a;
-                }
-                linkLocal = a;
+            if (!family.matches(a)) {
+                continue;
+            }
+            Ipv6AddressStates.State state = states == null ? Ipv6AddressStates.State.USABLE
+                    : states.of(nif.getName(), a);
+            // Usable before tentative before duplicate; within each, routable before link-local.
+            int rank = 2 * state.ordinal() + (a.isLinkLocalAddress() ? 1 : 0);
+            if (rank < bestRank) {
+                best = a;
+                bestRank = rank;
             }
         }
-        return linkLocal;
+        return best;
     }
 
     private static List<NetworkInterface> all() throws SocketException {
@@ -83,7 +99,7 @@ public final class InterfaceSelector {
         List<String> parts = new ArrayList<>();
         for (NetworkInterface n : list) {
             InetAddress a = address(n, family);
-            parts.add(n.getName() + (a == null ? "" : " (" + a.getHostAddress() + ")"));
+            parts.add(n.getName() + (a == null ? "" : " (" + GroupAddresses.toText(a) + ")"));
         }
         return String.join(", ", parts);
     }

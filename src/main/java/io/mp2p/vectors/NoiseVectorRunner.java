@@ -112,20 +112,44 @@ public final class NoiseVectorRunner {
     }
 
     private static JsonArray load(Path file) throws VectorFileException {
+        String notNoise = file + " is not a Noise vector file: ";
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             JsonElement root = JsonParser.parseReader(r);
             if (!root.isJsonObject() || !root.getAsJsonObject().has("vectors")
                     || !root.getAsJsonObject().get("vectors").isJsonArray()) {
-                throw new VectorFileException(file + " is not a vector file: expected {\"vectors\": [...]}");
+                throw new VectorFileException(notNoise
+                        + "expected {\"vectors\": [...]} (the cacophony and snow format)");
             }
-            return root.getAsJsonObject().getAsJsonArray("vectors");
+            JsonArray vectors = root.getAsJsonObject().getAsJsonArray("vectors");
+            if (!vectors.isEmpty() && !anyHasProtocolName(vectors)) {
+                // mp2p's own spec/vectors files have this shape, and are checked by the test suite instead.
+                throw new VectorFileException(notNoise + "its vectors have no \"protocol_name\"");
+            }
+            return vectors;
         } catch (NoSuchFileException e) {
             throw new VectorFileException(file + " does not exist", e);
         } catch (IOException e) {
             throw new VectorFileException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (JsonParseException e) {
-            throw new VectorFileException(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+            // Gson's own text advises a lenient parser, which is no help to someone who named the wrong file.
+            throw new VectorFileException(notNoise + "it is not JSON" + where(e.getMessage()), e);
         }
+    }
+
+    private static boolean anyHasProtocolName(JsonArray vectors) {
+        for (JsonElement v : vectors) {
+            if (v.isJsonObject() && v.getAsJsonObject().has("protocol_name")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** " (line L column C)" from a Gson message, or nothing. */
+    private static String where(String gsonMessage) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+) column (\\d+)")
+                .matcher(String.valueOf(gsonMessage));
+        return m.find() ? " (line " + m.group(1) + " column " + m.group(2) + ")" : "";
     }
 
     /** Plays one vector; returns null when it passes, else what differed. */

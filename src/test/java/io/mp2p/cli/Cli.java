@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,42 @@ final class Cli {
     }
 
     private Cli() {
+    }
+
+    /**
+     * What every process started here gets: its listener locks in target/, not in the user's runtime
+     * folder, so test runs leave nothing behind outside the build folder.
+     */
+    static Map<String, String> testEnvironment() throws IOException {
+        Path runtime = Path.of("target", "cli-runtime").toAbsolutePath();
+        java.nio.file.Files.createDirectories(runtime);
+        return Map.of("XDG_RUNTIME_DIR", runtime.toString());
+    }
+
+    /** Two fresh keys (a sends, b listens) and a free port, for one test. */
+    record Pair(Path a, String aHex, Path b, String bHex, String port) {
+        static Pair create(Path dir) throws IOException, InterruptedException {
+            Path a = dir.resolve("a.pem");
+            Path b = dir.resolve("b.pem");
+            return new Pair(a, keygen(a), b, keygen(b), String.valueOf(io.mp2p.LoopbackPorts.free()));
+        }
+    }
+
+    /** {@code mp2p keygen -o FILE}; returns the public key hex. */
+    static String keygen(Path file) throws IOException, InterruptedException {
+        Result r = run("keygen", "-o", file.toString());
+        if (r.exitCode() != 0 || !r.stdout().strip().matches("[0-9a-f]{64}")) {
+            throw new AssertionError("keygen failed: " + r);
+        }
+        return r.stdout().strip();
+    }
+
+    /** {@code mp2p CMD -k KEY --interface lo --ttl 0 --port PORT ARGS...}: on this host only. */
+    static List<String> onLo(String cmd, Path key, String port, String... args) {
+        List<String> all = new ArrayList<>(List.of(cmd, "-k", key.toString(), "--interface", "lo", "--ttl", "0",
+                "--port", port));
+        all.addAll(List.of(args));
+        return command(all.toArray(new String[0]));
     }
 
     static List<String> command(String... args) {
@@ -36,10 +73,25 @@ final class Cli {
     }
 
     static Result run(long timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
+        return run(timeoutSeconds, cmd, Map.of(), "");
+    }
+
+    /**
+     * Runs {@code cmd} with {@code env} added to the environment ({@code MP2P_DEBUG} and
+     * {@code MP2P_KEY} removed, so the developer's own settings cannot leak in) and {@code stdin} as its
+     * whole input.
+     */
+    static Result run(long timeoutSeconds, List<String> cmd, Map<String, String> env, String stdin)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("MP2P_DEBUG");
+        pb.environment().remove("MP2P_KEY");
+        pb.environment().putAll(testEnvironment());
+        pb.environment().putAll(env);
         Process p = pb.start();
-        p.getOutputStream().close();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
         Drain out = new Drain(p.getInputStream());
         Drain err = new Drain(p.getErrorStream());
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -61,9 +113,14 @@ final class Cli {
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         final StringBuilder all = new StringBuilder();
         final Drain err;
+        private volatile boolean outputEnded;
+        /** How often a wait for a line looks whether the process has ended. */
+        private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
         Background(List<String> cmd) throws IOException {
-            process = new ProcessBuilder(cmd).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().putAll(testEnvironment());
+            process = pb.start();
             err = new Drain(process.getErrorStream());
             Thread t = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -77,6 +134,7 @@ final class Cli {
                 } catch (IOException e) {
                     // The process ended.
                 }
+                outputEnded = true;
             });
             t.setDaemon(true);
             t.start();
@@ -87,10 +145,15 @@ final class Cli {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (true) {
                 long left = deadline - System.nanoTime();
-                String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+                String line = left > 0 ? lines.poll(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS) : null;
+                if (line == null && left > 0 && !(outputEnded && lines.isEmpty())) {
+                    continue;
+                }
                 if (line == null) {
-                    throw new AssertionError("no line starting with '" + prefix + "' within " + seconds + " s; stdout: "
-                            + all + "\nstderr: " + err.text());
+                    // Past the deadline, or the process has ended and printed all it will.
+                    throw new AssertionError("no line starting with '" + prefix + "' within " + seconds + " s"
+                            + (outputEnded ? " (the process ended)" : "") + "; stdout: " + all
+                            + "\nstderr: " + err.text());
                 }
                 if (line.startsWith(prefix)) {
                     return line;

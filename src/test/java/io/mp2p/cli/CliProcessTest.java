@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,34 +20,17 @@ import io.mp2p.LoopbackPorts;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CliProcessTest {
 
-    /** Two fresh keys (a sends, b listens) and a free port, for one test. */
-    private record Pair(Path a, String aHex, Path b, String bHex, String port) {
-        static Pair create(Path dir) throws Exception {
-            Path a = dir.resolve("a.pem");
-            Path b = dir.resolve("b.pem");
-            return new Pair(a, keygen(a), b, keygen(b), String.valueOf(LoopbackPorts.free()));
-        }
-    }
-
-    /** {@code mp2p CMD -k KEY --interface lo --ttl 0 --port PORT ARGS...}: on this host only. */
     private static List<String> onLo(String cmd, Path key, String port, String... args) {
-        List<String> all = new ArrayList<>(List.of(cmd, "-k", key.toString(), "--interface", "lo", "--ttl", "0",
-                "--port", port));
-        all.addAll(List.of(args));
-        return Cli.command(all.toArray(new String[0]));
+        return Cli.onLo(cmd, key, port, args);
     }
 
     private static String keygen(Path file) throws Exception {
-        Cli.Result r = Cli.run("keygen", "-o", file.toString());
-        assertEquals(0, r.exitCode(), r.stderr());
-        String hex = r.stdout().strip();
-        assertTrue(hex.matches("[0-9a-f]{64}"), hex);
-        return hex;
+        return Cli.keygen(file);
     }
 
     @Test
     void listenEchoAndSendInTwoProcesses(@TempDir Path dir) throws Exception {
-        Pair n = Pair.create(dir);
+        Cli.Pair n = Cli.Pair.create(dir);
         try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--echo"))) {
             String addr = listen.await("my addr: ", 30);
             assertTrue(addr.matches("my addr: 224\\.0\\.2[2-4]\\d\\.\\d{1,3}"), addr);
@@ -69,7 +51,7 @@ class CliProcessTest {
 
     @Test
     void aSelfChosenGroupIsReachedWithPeerGroup(@TempDir Path dir) throws Exception {
-        Pair n = Pair.create(dir);
+        Cli.Pair n = Cli.Pair.create(dir);
         Path a = n.a();
         try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--group", "224.0.249.250",
                 "--echo"))) {
@@ -98,7 +80,7 @@ class CliProcessTest {
 
     @Test
     void chatSendsStdinLinesAndPrintsThePeersMessages(@TempDir Path dir) throws Exception {
-        Pair n = Pair.create(dir);
+        Cli.Pair n = Cli.Pair.create(dir);
         try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--echo"));
              Cli.Background chat = new Cli.Background(onLo("chat", n.a(), n.port(), "--peer", n.bHex(),
                      "--timeout", "20"))) {
@@ -165,7 +147,7 @@ class CliProcessTest {
 
     @Test
     void keygenRefusesToOverwriteAndWritesMode0600(@TempDir Path dir) throws Exception {
-        Path k = dir.resolve("sub").resolve("id.pem");
+        Path k = dir.resolve("id.pem");
         keygen(k);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(k)));
         String before = Files.readString(k);

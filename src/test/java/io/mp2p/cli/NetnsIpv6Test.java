@@ -30,6 +30,8 @@ class NetnsIpv6Test {
     private final String ifA = "m2p" + id + "a";
     private final String ifB = "m2p" + id + "b";
     private final List<String> created = new ArrayList<>();
+    /** Duplicate address detection probes for a new address, one a second (the kernel's default is 1). */
+    private static final int DAD_PROBES = 3;
 
     @BeforeEach
     void namespaces() throws Exception {
@@ -45,14 +47,18 @@ class NetnsIpv6Test {
         ip("link", "add", ifA, "type", "veth", "peer", "name", ifB);
         ip("link", "set", ifA, "netns", nsA);
         ip("link", "set", ifB, "netns", nsB);
+        ip("-n", nsA, "link", "set", "lo", "up");
+        ip("-n", nsB, "link", "set", "lo", "up");
+    }
+
+    /** Static addresses without duplicate address detection, and both ends up: a link that is ready. */
+    private void readyLink() throws Exception {
         // Keep the static address while the link is down, as a managed host would.
         sh(nsA, "echo 1 > /proc/sys/net/ipv6/conf/" + ifA + "/keep_addr_on_down");
         ip("-n", nsA, "addr", "add", "fd00:6d70::1/64", "dev", ifA, "nodad");
         ip("-n", nsB, "addr", "add", "fd00:6d70::2/64", "dev", ifB, "nodad");
-        for (String[] nsIf : new String[][] {{nsA, ifA}, {nsB, ifB}}) {
-            ip("-n", nsIf[0], "link", "set", nsIf[1], "up");
-            ip("-n", nsIf[0], "link", "set", "lo", "up");
-        }
+        ip("-n", nsA, "link", "set", ifA, "up");
+        ip("-n", nsB, "link", "set", ifB, "up");
     }
 
     @AfterEach
@@ -93,6 +99,7 @@ class NetnsIpv6Test {
         Path b = dir.resolve("b.pem");
         String aHex = Cli.run("keygen", "-o", a.toString()).stdout().strip();
         String bHex = Cli.run("keygen", "-o", b.toString()).stdout().strip();
+        readyLink();
         try (Cli.Background listen = new Cli.Background(Cli.command(List.of("ip", "netns", "exec", nsA),
                 "listen", "-k", b.toString(), "--interface", ifA, "--ipv6", "--echo", "--membership-refresh", "0.5"))) {
             String addr = listen.await("my addr: ", 30);
@@ -112,6 +119,43 @@ class NetnsIpv6Test {
             assertEquals(aHex + " after the link came back", listen.await(aHex, 10));
             listen.close();
             assertTrue(listen.err.text().contains("re-joined"), "stderr: " + listen.err.text());
+            // The library's lines (interface down, re-joined) read as the tool's own.
+            for (String line : listen.err.text().lines().toList()) {
+                assertTrue(line.startsWith("mp2p: "), "a line not in the tool's voice: " + line);
+            }
+        }
+    }
+
+    /**
+     * A service started the moment its link comes up finds only a tentative link-local address (the
+     * kernel refuses to bind it until duplicate address detection is done): the listener says once
+     * that it waits, then joins, and answers.
+     */
+    @Test
+    void listenStartedAsTheLinkComesUpWaitsForItsAddressAndThenWorks(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.pem");
+        Path b = dir.resolve("b.pem");
+        String aHex = Cli.keygen(a);
+        String bHex = Cli.keygen(b);
+        // Three probes a second apart: the new address stays tentative for about three seconds.
+        sh(nsA, "echo " + DAD_PROBES + " > /proc/sys/net/ipv6/conf/" + ifA + "/dad_transmits");
+        ip("-n", nsB, "link", "set", ifB, "up");
+        ip("-n", nsA, "link", "set", ifA, "up");
+        try (Cli.Background listen = new Cli.Background(Cli.command(List.of("ip", "netns", "exec", nsA),
+                "listen", "-k", b.toString(), "--interface", ifA, "--ipv6", "--echo"))) {
+            String addresses = run(List.of("ip", "-n", nsA, "-6", "addr", "show", "dev", ifA)).stdout();
+            String addr = listen.await("my addr: ", 60);
+            assertTrue(addr.startsWith("my addr: ff1e:"), addr);
+            List<String> waiting = listen.err.text().lines().filter(l -> l.contains("waiting for")).toList();
+            assertEquals(List.of("mp2p: waiting for network interface " + ifA + ", up to 60 s: "), waiting.stream()
+                    .map(l -> l.substring(0, l.indexOf(": ", "mp2p: waiting".length()) + 2)).toList(),
+                    "one line says why it waits; addresses at start: " + addresses + "\nstderr: " + listen.err.text());
+            assertTrue(waiting.get(0).contains("tentative") || waiting.get(0).contains("no IPv6 address yet"),
+                    waiting.get(0));
+            Cli.Result r = send(a, bHex, "after the wait");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("after the wait\n", r.stdout());
+            assertEquals(aHex + " after the wait", listen.await(aHex, 10));
         }
     }
 
