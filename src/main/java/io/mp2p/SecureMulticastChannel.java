@@ -170,7 +170,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 : options.ipVersion() == IpFamily.IPV4 ? GroupAddresses.ipv4(identity.publicKey())
                 : GroupAddresses.ipv6(identity.publicKey());
         if (!options.ipVersion().matches(group)) {
-            throw new Mp2pException("group " + group.getHostAddress() + " is not an " + options.ipVersion()
+            throw new Mp2pException("group " + GroupAddresses.toText(group) + " is not an " + options.ipVersion()
                     + " address; choose the matching IP version");
         }
         UdpTransport transport = UdpTransport.open(new UdpTransport.Settings(nif, options.ipVersion(), group,

@@ -1,11 +1,10 @@
 package io.mp2p.cli;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-import io.mp2p.address.GroupAddresses;
+import io.mp2p.transport.SocketAddresses;
 
 /** Literal IP addresses only: the tool never resolves names, so a typo cannot become a DNS query. */
 final class Addresses {
@@ -17,8 +16,7 @@ final class Addresses {
      * which puts a slash in front (and a host name, if one was ever looked up).
      */
     static String format(InetSocketAddress a) {
-        String host = a.getAddress() == null ? a.getHostString() : GroupAddresses.toText(a.getAddress());
-        return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+        return SocketAddresses.format(a);
     }
 
     /** The address written in {@code text} (IPv4 dotted quad or IPv6, optionally in brackets), or null. */

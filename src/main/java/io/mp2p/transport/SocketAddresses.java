@@ -4,7 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-import io.mp2p.address.AddressText;
+import io.mp2p.address.GroupAddresses;
 
 /**
  * Addresses as people write them: {@code 224.0.226.140:41414}, {@code [ff1e::1]:41414} — not
@@ -23,7 +23,7 @@ public final class SocketAddresses {
         if (ip == null) {
             return a.getHostString() + ":" + a.getPort();
         }
-        String host = AddressText.format(ip);
+        String host = GroupAddresses.toText(ip);
         return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

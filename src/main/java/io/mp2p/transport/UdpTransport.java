@@ -19,6 +19,8 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mp2p.address.GroupAddresses;
+
 /**
  * UDP I/O for one node: a socket bound to the node's multicast group and port (joined on one chosen
  * interface), and a unicast socket on that interface from which everything is sent and where
@@ -66,7 +68,7 @@ public final class UdpTransport implements Closeable {
             Objects.requireNonNull(group, "group");
             Objects.requireNonNull(membershipRefresh, "membershipRefresh");
             if (!group.isMulticastAddress() || !family.matches(group)) {
-                throw new IllegalArgumentException(group.getHostAddress() + " is not an " + family + " multicast group");
+                throw new IllegalArgumentException(GroupAddresses.toText(group) + " is not an " + family + " multicast group");
             }
             if (port < 1 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 1..65535, got " + port);
@@ -138,7 +140,7 @@ public final class UdpTransport implements Closeable {
                 throw te;
             }
             throw new TransportException("cannot open UDP port " + s.port() + " for group "
-                    + s.group().getHostAddress() + " on " + s.networkInterface().getName() + ": " + e.getMessage(), e);
+                    + GroupAddresses.toText(s.group()) + " on " + s.networkInterface().getName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -155,7 +157,8 @@ public final class UdpTransport implements Closeable {
         try {
             ch.bind(new InetSocketAddress(s.group(), s.port()));
         } catch (SocketException e) {
-            LOG.debug("binding to {} failed ({}); binding to the wildcard address", s.group(), e.getMessage());
+            LOG.debug("binding to {} failed ({}); binding to the wildcard address", GroupAddresses.toText(s.group()),
+                    e.getMessage());
             ch.bind(new InetSocketAddress(s.port()));
         }
     }
@@ -274,7 +277,7 @@ public final class UdpTransport implements Closeable {
             if (!up) {
                 if (!interfaceWasDown) {
                     LOG.warn("interface {} is down; will re-join {} when it comes back",
-                            settings.networkInterface().getName(), settings.group().getHostAddress());
+                            settings.networkInterface().getName(), GroupAddresses.toText(settings.group()));
                 }
                 interfaceWasDown = true;
                 return;
@@ -285,12 +288,12 @@ public final class UdpTransport implements Closeable {
             membership = groupChannel.join(settings.group(), now);
             if (interfaceWasDown) {
                 rejoins++;
-                LOG.info("interface {} is back; re-joined {}", now.getName(), settings.group().getHostAddress());
+                LOG.info("interface {} is back; re-joined {}", now.getName(), GroupAddresses.toText(settings.group()));
             }
             interfaceWasDown = false;
         } catch (IOException e) {
             interfaceWasDown = true;
-            LOG.warn("could not re-join {} on {}: {}", settings.group().getHostAddress(),
+            LOG.warn("could not re-join {} on {}: {}", GroupAddresses.toText(settings.group()),
                     settings.networkInterface().getName(), e.getMessage());
         }
     }

@@ -231,6 +231,10 @@ class CliRoughEdgesTest {
                 assertTrue(line.startsWith("mp2p: "), "a line not in the tool's voice: " + line);
                 assertFalse(line.contains("io.mp2p."), "a logger name: " + line);
             }
+            // Three refused sends (each several initiations), one line: at most once per peer per minute.
+            long refusals = listen.err.text().lines().filter(l -> l.contains("refused a session with ")
+                    && l.endsWith("not allowed by the trust policy")).count();
+            assertEquals(1, refusals, listen.err.text());
         }
     }
 }
