@@ -53,6 +53,11 @@ class CliProcessTest {
             String addr = listen.await("my addr: ", 30);
             assertTrue(addr.matches("my addr: 239\\.19[2-5]\\.\\d{1,3}\\.\\d{1,3}"), addr);
             assertEquals("my publ: " + n.bHex(), listen.await("my publ: ", 5));
+            // The record names today's group, and the next line says which day that is.
+            String record = listen.await("my record: ", 5);
+            assertTrue(record.contains("@" + addr.substring("my addr: ".length()) + ":" + n.port() + "?"), record);
+            String epoch = listen.await("my epoch: ", 5);
+            assertTrue(epoch.matches("my epoch: \\d+, \\d{4}-\\d{2}-\\d{2} UTC .*"), epoch);
             Cli.Result r = Cli.run(60, onLo("send", n.a(), n.port(), "--peer", n.bHex(), "--timeout", "20",
                     "--expect-replies", "2", "hello", "wörld"));
             assertEquals(0, r.exitCode(), r.stderr());
