@@ -1,11 +1,14 @@
 package io.mp2p;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.address.GroupSchedule;
+import io.mp2p.address.Ipv6Scope;
 import io.mp2p.engine.CipherSuite;
 import io.mp2p.engine.Constants;
 import io.mp2p.transport.IpFamily;
@@ -16,7 +19,8 @@ import io.mp2p.transport.IpFamily;
  * <pre>{@code
  * ChannelOptions options = ChannelOptions.builder()
  *         .networkInterface("eth0")            // required when several interfaces could carry multicast
- *         .ipVersion(IpFamily.IPV6)            // ff1e:: groups; IPV4 (the default) uses 224.0.224.0-224.0.249.255
+ *         .ipVersion(IpFamily.IPV6)            // ff1X:: groups; IPV4 (the default) uses 239.192.0.0/14
+ *         .ipv6Scope(Ipv6Scope.SITE)           // ff15:: groups stay inside the site (default GLOBAL, ff1e::)
  *         .trustPolicy(PeerTrustPolicy.allowList(Path.of("allowed_peers")))
  *         .connectTimeout(Duration.ofSeconds(20))
  *         .build();
@@ -33,6 +37,9 @@ public final class ChannelOptions {
     private final String networkInterface;
     private final IpFamily ipVersion;
     private final InetAddress group;
+    private final Ipv6Scope ipv6Scope;
+    private final boolean staticGroup;
+    private final Clock groupClock;
     private final int port;
     private final int peerPort;
     /** The peer port as set, 0 when it follows {@link #port} (kept so a copy with another port still follows). */
@@ -53,6 +60,9 @@ public final class ChannelOptions {
         this.networkInterface = b.networkInterface;
         this.ipVersion = b.ipVersion;
         this.group = b.group;
+        this.ipv6Scope = b.ipv6Scope;
+        this.staticGroup = b.staticGroup;
+        this.groupClock = b.groupClock;
         this.port = b.port;
         this.peerPort = b.peerPort == 0 ? b.port : b.peerPort;
         this.peerPortSetting = b.peerPort;
@@ -117,6 +127,26 @@ public final class ChannelOptions {
         return group;
     }
 
+    /** The scope of derived IPv6 groups. */
+    public Ipv6Scope ipv6Scope() {
+        return ipv6Scope;
+    }
+
+    /** Whether derived groups are the fixed ones (key only) rather than the ones that change daily. */
+    public boolean staticGroup() {
+        return staticGroup;
+    }
+
+    /** The clock whose UTC day picks the derived groups. */
+    public Clock groupClock() {
+        return groupClock;
+    }
+
+    /** How groups are derived from keys with these options: IP version, IPv6 scope, daily or static. */
+    public GroupSchedule groupSchedule() {
+        return GroupSchedule.of(ipVersion.protocolFamily(), ipv6Scope, !staticGroup);
+    }
+
     public int port() {
         return port;
     }
@@ -178,6 +208,9 @@ public final class ChannelOptions {
         private String networkInterface;
         private IpFamily ipVersion = IpFamily.IPV4;
         private InetAddress group;
+        private Ipv6Scope ipv6Scope = Ipv6Scope.GLOBAL;
+        private boolean staticGroup;
+        private Clock groupClock = Clock.systemUTC();
         private int port = GroupAddresses.DEFAULT_PORT;
         private int peerPort;
         private int ttl = DEFAULT_TTL;
@@ -207,13 +240,39 @@ public final class ChannelOptions {
             return this;
         }
 
-        /** Listen on this group instead of the one derived from our key (publish it in a node record). */
+        /** Listen on this group instead of the ones derived from our key (publish it in a node record). */
         public Builder group(InetAddress g) {
             if (g != null && !GroupAddresses.isMp2pGroup(g)) {
-                throw new IllegalArgumentException(g.getHostAddress() + " is not an mp2p group (ff1e::/16, ff3e::/16"
-                        + " or 224.0.224.0-224.0.249.255)");
+                throw new IllegalArgumentException(g.getHostAddress() + " is not an mp2p group ("
+                        + GroupAddresses.RANGES_TEXT + ")");
             }
             this.group = g;
+            return this;
+        }
+
+        /**
+         * The scope of derived IPv6 groups: {@code LINK} (ff12), {@code SITE} (ff15), {@code ORGANIZATION}
+         * (ff18) or {@code GLOBAL} (ff1e, the default). Peers must use the same scope to find each other.
+         */
+        public Builder ipv6Scope(Ipv6Scope s) {
+            this.ipv6Scope = Objects.requireNonNull(s, "ipv6Scope");
+            return this;
+        }
+
+        /**
+         * Whether derived groups (ours and our peers') are the fixed ones derived from the key alone,
+         * for networks that route one configured group. Default false: groups derived from the key and
+         * the UTC day, so that an observer cannot follow a node by its group from day to day
+         * (spec/ADDRESSING.md §6). Peers must agree on this to find each other.
+         */
+        public Builder staticGroup(boolean s) {
+            this.staticGroup = s;
+            return this;
+        }
+
+        /** The clock whose UTC day picks the derived groups. Default: the system clock; tests move it. */
+        public Builder groupClock(Clock c) {
+            this.groupClock = Objects.requireNonNull(c, "groupClock");
             return this;
         }
 

@@ -24,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.address.GroupEpoch;
+import io.mp2p.address.GroupSchedule;
 import io.mp2p.crypto.RandomSource;
 import io.mp2p.engine.CloseReason;
 import io.mp2p.engine.Constants;
@@ -42,8 +44,8 @@ import io.mp2p.transport.UdpTransport;
 
 /**
  * Encrypted messages to peers named by their public key, over UDP multicast, with no server. The
- * channel listens on its own group (derived from its key unless set), answers handshakes, and opens
- * sessions to peers whose groups it derives from their keys.
+ * channel listens on its own groups (derived from its key and the UTC day unless set), answers
+ * handshakes, and opens sessions to peers whose groups it derives from their keys.
  *
  * <pre>{@code
  * Mp2pIdentity me = Mp2pIdentity.load(Path.of("identity.pem"));
@@ -99,6 +101,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private final Mp2pIdentity identity;
     private final ChannelOptions options;
     private final UdpTransport transport;
+    private final GroupSchedule groups;
     private final Endpoint engine;
     private final long epoch = System.nanoTime();
     private final Thread ioThread;
@@ -137,11 +140,12 @@ public final class SecureMulticastChannel implements AutoCloseable {
         this.identity = identity;
         this.options = options;
         this.transport = transport;
-        IpFamily family = options.ipVersion();
+        this.groups = options.groupSchedule();
         this.engine = new Endpoint(EngineConfig.builder(identity)
-                .replyAddress(transport.groupAddress())
-                .peerLocator(k -> new InetSocketAddress(family == IpFamily.IPV4 ? GroupAddresses.ipv4(k)
-                        : GroupAddresses.ipv6(k), options.peerPort()))
+                .replyAddress(transport::groupAddress)
+                // Retries try the adjacent days' groups: a peer whose clock is a day or two off still answers.
+                .peerLocator((k, attempt) -> new InetSocketAddress(
+                        groups.sendGroup(k, options.groupClock().instant(), attempt), options.peerPort()))
                 .trust(this::isTrustedOnIoThread)
                 .suite(options.suite())
                 .pathMtu(options.pathMtu())
@@ -158,7 +162,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     /**
-     * Opens a channel: chooses the interface, joins our group and starts the I/O thread.
+     * Opens a channel: chooses the interface, joins our groups and starts the I/O thread.
      *
      * @throws IOException when no interface fits (the message lists candidates) or a socket cannot open
      */
@@ -166,15 +170,20 @@ public final class SecureMulticastChannel implements AutoCloseable {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(options, "options");
         NetworkInterface nif = InterfaceSelector.select(options.networkInterface(), options.ipVersion());
-        InetAddress group = options.group() != null ? options.group()
-                : options.ipVersion() == IpFamily.IPV4 ? GroupAddresses.ipv4(identity.publicKey())
-                : GroupAddresses.ipv6(identity.publicKey());
+        List<InetAddress> listen = listenGroups(identity.publicKey(), options);
+        InetAddress group = listen.get(0);
         if (!options.ipVersion().matches(group)) {
             throw new Mp2pException("group " + GroupAddresses.toText(group) + " is not an " + options.ipVersion()
                     + " address; choose the matching IP version");
         }
         UdpTransport transport = UdpTransport.open(new UdpTransport.Settings(nif, options.ipVersion(), group,
                 options.port(), options.ttl(), options.loopback(), options.membershipRefresh()));
+        try {
+            transport.listenOn(listen);
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
         SecureMulticastChannel channel = new SecureMulticastChannel(identity, options, transport);
         channel.ioThread.start();
         return channel;
@@ -185,9 +194,20 @@ public final class SecureMulticastChannel implements AutoCloseable {
         return identity.publicKey();
     }
 
-    /** Our group and port: where peers send. */
+    /**
+     * Our group and port: where peers send. With groups that change daily, this is the current day's
+     * (the channel also listens on the previous and the next day's, and moves on as days pass).
+     */
     public InetSocketAddress localGroup() {
         return transport.groupAddress();
+    }
+
+    /** The groups to listen on now: the one set in the options, or the derived ones for the group clock's day. */
+    private static List<InetAddress> listenGroups(PeerKey self, ChannelOptions options) {
+        if (options.group() != null) {
+            return List.of(options.group());
+        }
+        return options.groupSchedule().listenGroups(self, options.groupClock().instant());
     }
 
     /** The engine's counters now (taken on the I/O thread; the last ones once the channel is closed). */
@@ -558,6 +578,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
         long now = now();
         engine.tick(now);
         if (now - nextRefresh >= 0) {
+            rotateGroups();
             transport.refreshMembership();
             nextRefresh = now + options.membershipRefresh().toNanos();
         }
@@ -575,6 +596,25 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
         flush();
         transportMetrics = transport.metrics();
+    }
+
+    /**
+     * Moves to the groups of the group clock's day once it changed: joins the new next day's, leaves
+     * the one that fell out of the window. Runs with the membership refresh, so within one refresh
+     * interval of midnight; the window's spare day on either side makes that delay harmless.
+     */
+    private void rotateGroups() {
+        List<InetAddress> want = listenGroups(identity.publicKey(), options);
+        if (want.equals(transport.groups())) {
+            return;
+        }
+        try {
+            transport.listenOn(want);
+            LOG.debug("listening on {} for epoch {}", want, GroupEpoch.of(options.groupClock().instant()));
+        } catch (IOException e) {
+            // The groups that could be joined are listened on; the next refresh tries the rest again.
+            LOG.warn("could not move to the groups of the new day: {}", e.getMessage());
+        }
     }
 
     private void runCommands() {

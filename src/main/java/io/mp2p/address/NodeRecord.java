@@ -116,7 +116,7 @@ public final class NodeRecord {
         if (!GroupAddresses.isMp2pGroup(group)) {
             throw new NodeRecordException(NodeRecordException.Reason.NOT_A_GROUP, "refusing to sign a record for "
                     + (group == null ? "no address" : group.getHostAddress())
-                    + ": not an mp2p group (ff1e::/16, ff3e::/16 with prefix length 1..64, 224.0.224.0-224.0.249.255)");
+                    + ": not an mp2p group (" + GroupAddresses.RANGES_TEXT + ")");
         }
         InetAddress normal = normalize(group);
         checkPort(port);

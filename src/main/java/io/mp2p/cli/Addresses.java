@@ -12,7 +12,7 @@ final class Addresses {
     }
 
     /**
-     * {@code 224.0.226.140:41414} or {@code [ff1e::1]:41414}: never {@link InetSocketAddress#toString()},
+     * {@code 239.192.226.140:41414} or {@code [ff1e::1]:41414}: never {@link InetSocketAddress#toString()},
      * which puts a slash in front (and a host name, if one was ever looked up).
      */
     static String format(InetSocketAddress a) {

@@ -1,5 +1,7 @@
 package io.mp2p.cli;
 
+import java.net.StandardProtocolFamily;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,6 +10,9 @@ import java.util.concurrent.Callable;
 import com.google.gson.GsonBuilder;
 
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.address.GroupEpoch;
+import io.mp2p.address.GroupSchedule;
+import io.mp2p.address.Ipv6Scope;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 import picocli.CommandLine.Command;
@@ -16,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /** {@code mp2p id [-k FILE] [--json]}. */
 @Command(name = "id", mixinStandardHelpOptions = true,
-        description = "Print this node's public key, its X25519 form, its groups and port.")
+        description = "Print this node's public key, its X25519 form, its groups (today's, unless --static-group)"
+                + " and port.")
 final class IdCommand implements Callable<Integer> {
     @Mixin
     KeyOption key;
@@ -27,19 +33,36 @@ final class IdCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "the port to report (default: ${DEFAULT-VALUE})")
     int port = GroupAddresses.DEFAULT_PORT;
 
+    @Option(names = "--scope", paramLabel = "SCOPE", description = NetworkOptions.SCOPE_HELP)
+    String scope;
+
+    @Option(names = "--static-group", description = NetworkOptions.STATIC_GROUP_HELP)
+    boolean staticGroup;
+
     @Override
     public Integer call() throws CliException {
         OptionChecks.port("--port", port);
+        Ipv6Scope s = NetworkOptions.parseScope(scope);
         Mp2pIdentity id = key.load();
         PeerKey pub = id.publicKey();
         String x = HexFormat.of().formatHex(pub.x25519PublicKey());
-        String v6 = GroupAddresses.toText(GroupAddresses.ipv6(pub));
-        String v4 = GroupAddresses.toText(GroupAddresses.ipv4(pub));
+        Instant now = Instant.now();
+        GroupEpoch epoch = GroupEpoch.of(now);
+        String v6 = GroupAddresses.toText(GroupSchedule.of(StandardProtocolFamily.INET6, s, !staticGroup)
+                .currentGroup(pub, now));
+        String v4 = GroupAddresses.toText(GroupSchedule.of(StandardProtocolFamily.INET, s, !staticGroup)
+                .currentGroup(pub, now));
         id.destroy();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("public_key", pub.toHex());
             m.put("x25519_public_key", x);
+            m.put("static_groups", staticGroup);
+            if (!staticGroup) {
+                m.put("group_epoch", epoch.day());
+                m.put("group_epoch_start", epoch.start().toString());
+                m.put("group_epoch_end", epoch.end().toString());
+            }
             m.put("ipv6_group", v6);
             m.put("ipv4_group", v4);
             m.put("port", port);
@@ -48,6 +71,8 @@ final class IdCommand implements Callable<Integer> {
             System.out.println("public key:         " + pub.toHex());
             System.out.println("x25519 public key:  " + x);
             System.out.println("host name:          " + pub.hostName());
+            System.out.println("group epoch:        " + (staticGroup ? "none: static groups, derived from the key alone"
+                    : epoch.day() + ", " + epoch.date() + " UTC (the groups below change at 00:00 UTC)"));
             System.out.println("ipv6 group:         " + v6);
             System.out.println("ipv4 group:         " + v4);
             System.out.println("port:               " + port);

@@ -19,6 +19,7 @@ import io.mp2p.PeerSession;
 import io.mp2p.PeerTrustPolicy;
 import io.mp2p.SecureMulticastChannel;
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.address.GroupEpoch;
 import io.mp2p.address.NodeRecord;
 import io.mp2p.address.NodeRecordException;
 import io.mp2p.identity.KeyFormatException;
@@ -89,6 +90,10 @@ final class ListenCommand implements Callable<Integer> {
         out.println("my addr: " + GroupAddresses.toText(channel.localGroup().getAddress()));
         out.println("my publ: " + id.publicKey().toHex());
         out.println("my record: " + record(id, channel));
+        if (group == null && !network.staticGroup) {
+            GroupEpoch today = GroupEpoch.of(Instant.now());
+            out.println("my epoch: " + today.day() + ", " + today.date() + " UTC (my groups change daily at 00:00 UTC)");
+        }
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -124,11 +129,17 @@ final class ListenCommand implements Callable<Integer> {
         }
     }
 
-    /** A signed node record of where we listen, for peers to pass as --peer (valid for RECORD_LIFETIME). */
+    /**
+     * A signed node record of where we listen, for peers to pass as --peer: valid for RECORD_LIFETIME,
+     * and never past the end of the next day, when a daily group is left (spec/ADDRESSING.md §7.4).
+     */
     private static String record(Mp2pIdentity id, SecureMulticastChannel channel) throws CliException {
+        Instant now = Instant.now();
+        Instant lastDay = GroupEpoch.of(now).plus(2).start();
+        Instant expires = now.plus(RECORD_LIFETIME).isBefore(lastDay) ? now.plus(RECORD_LIFETIME) : lastDay;
         try {
             return NodeRecord.sign(id, channel.localGroup().getAddress(), channel.localGroup().getPort(),
-                    Instant.now().plus(RECORD_LIFETIME).truncatedTo(ChronoUnit.SECONDS)).toText();
+                    expires.truncatedTo(ChronoUnit.SECONDS)).toText();
         } catch (NodeRecordException e) {
             throw new CliException("cannot sign a node record: " + e.getMessage());
         }

@@ -6,6 +6,7 @@ import java.net.SocketException;
 
 import io.mp2p.ChannelOptions;
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.address.Ipv6Scope;
 import io.mp2p.transport.InterfaceReadiness;
 import io.mp2p.transport.IpFamily;
 import picocli.CommandLine.ArgGroup;
@@ -21,9 +22,9 @@ final class NetworkOptions {
     String networkInterface;
 
     static final class Version {
-        @Option(names = "--ipv4", description = "use IPv4 groups 224.0.224.0-224.0.249.255 (default)")
+        @Option(names = "--ipv4", description = "use IPv4 groups in 239.192.0.0/14 (default)")
         boolean ipv4;
-        @Option(names = "--ipv6", description = {"use IPv6 groups ff1e::/16",
+        @Option(names = "--ipv6", description = {"use IPv6 groups ff1X::/16, X the --scope",
                 "(not on lo: Linux does not loop IPv6 multicast back there)"})
         boolean ipv6;
     }
@@ -33,6 +34,17 @@ final class NetworkOptions {
 
     @Option(names = "--port", paramLabel = "N", description = "UDP port (default: ${DEFAULT-VALUE})")
     int port = GroupAddresses.DEFAULT_PORT;
+
+    @Option(names = "--scope", paramLabel = "SCOPE", description = SCOPE_HELP)
+    String scope;
+
+    @Option(names = "--static-group", description = STATIC_GROUP_HELP)
+    boolean staticGroup;
+
+    static final String SCOPE_HELP = "scope of derived IPv6 groups: link (2), site (5), organization (8)"
+            + " or global (e, the default); peers must use the same";
+    static final String STATIC_GROUP_HELP = "use the fixed groups derived from keys alone instead of the ones"
+            + " that change daily (for networks that route one configured group); peers must use it too";
 
     @Option(names = "--ttl", paramLabel = "N",
             description = "multicast TTL / hop limit: 0 this host, 1 this link (default: ${DEFAULT-VALUE})")
@@ -56,7 +68,23 @@ final class NetworkOptions {
 
     ChannelOptions.Builder builder() throws CliException {
         check();
-        return ChannelOptions.builder().networkInterface(networkInterface).ipVersion(family()).port(port).ttl(ttl);
+        if (scope != null && family() != IpFamily.IPV6) {
+            throw new CliException("--scope sets the scope of IPv6 groups; add --ipv6", ExitCodes.USAGE);
+        }
+        return ChannelOptions.builder().networkInterface(networkInterface).ipVersion(family()).port(port).ttl(ttl)
+                .ipv6Scope(parseScope(scope)).staticGroup(staticGroup);
+    }
+
+    /** The --scope value, GLOBAL when absent. */
+    static Ipv6Scope parseScope(String text) throws CliException {
+        if (text == null) {
+            return Ipv6Scope.GLOBAL;
+        }
+        try {
+            return Ipv6Scope.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--scope: " + e.getMessage(), ExitCodes.USAGE);
+        }
     }
 
     private static boolean isLinux() {
@@ -80,8 +108,8 @@ final class NetworkOptions {
             throw new CliException(flag + ": '" + text + "' is not an IP address", ExitCodes.USAGE);
         }
         if (!GroupAddresses.isMp2pGroup(a)) {
-            throw new CliException(flag + ": " + text + " is not an mp2p group (ff1e::/16, ff3e::/16 or"
-                    + " 224.0.224.0-224.0.249.255)", ExitCodes.USAGE);
+            throw new CliException(flag + ": " + text + " is not an mp2p group (" + GroupAddresses.RANGES_TEXT + ")",
+                    ExitCodes.USAGE);
         }
         return a;
     }

@@ -112,6 +112,7 @@ public final class Endpoint {
         checkLive();
         Peer p = peerFor(peer);
         p.endpoint = Objects.requireNonNull(address, "address");
+        p.endpointFixed = true;
         connect(p, now);
     }
 
@@ -475,6 +476,10 @@ public final class Endpoint {
         p.attempts++;
         p.retryAt = now + Constants.REKEY_TIMEOUT + jitter();
         counters.handshakesInitiated++;
+        if (!p.endpointFixed && !p.hasSession()) {
+            // With no session to vouch for an address, each attempt asks again: derived groups rotate.
+            p.endpoint = config.peerLocator().locate(p.key, p.attempts);
+        }
         emit(p.endpoint, packet);
     }
 
@@ -813,7 +818,7 @@ public final class Endpoint {
     private Peer peerFor(PeerKey key) {
         Peer p = peers.get(key);
         if (p == null) {
-            p = new Peer(key, config.peerLocator().apply(key));
+            p = new Peer(key, config.peerLocator().locate(key, 1));
             peers.put(key, p);
         }
         return p;

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.crypto.RandomSource;
@@ -24,8 +25,8 @@ import io.mp2p.identity.PeerKey;
  */
 public final class EngineConfig {
     private final Mp2pIdentity identity;
-    private final InetSocketAddress replyAddress;
-    private final Function<PeerKey, InetSocketAddress> peerLocator;
+    private final Supplier<InetSocketAddress> replyAddress;
+    private final PeerLocator peerLocator;
     private final CipherSuite suite;
     private final int pathMtu;
     private final Predicate<PeerKey> trust;
@@ -63,12 +64,16 @@ public final class EngineConfig {
         return identity;
     }
 
-    /** Our group and port, sent in initiations so the responder knows where to answer; null: "reply to the source". */
+    /**
+     * Our group and port now, sent in each initiation so the responder knows where to answer; null:
+     * "reply to the source". Asked again for every initiation, since a node's group may rotate.
+     */
     public InetSocketAddress replyAddress() {
-        return replyAddress;
+        return replyAddress.get();
     }
 
-    public Function<PeerKey, InetSocketAddress> peerLocator() {
+    /** Where a peer listens, asked for each initiation attempt (see {@link PeerLocator}). */
+    public PeerLocator peerLocator() {
         return peerLocator;
     }
 
@@ -130,9 +135,9 @@ public final class EngineConfig {
         public static final int MAX_PATH_MTU = 65_535;
 
         private final Mp2pIdentity identity;
-        private InetSocketAddress replyAddress;
-        private Function<PeerKey, InetSocketAddress> peerLocator =
-                k -> new InetSocketAddress(GroupAddresses.ipv4(k), GroupAddresses.DEFAULT_PORT);
+        private Supplier<InetSocketAddress> replyAddress = () -> null;
+        private PeerLocator peerLocator =
+                (k, attempt) -> new InetSocketAddress(GroupAddresses.ipv4(k), GroupAddresses.DEFAULT_PORT);
         private CipherSuite suite = CipherSuite.AESGCM_SHA256;
         private int pathMtu = Constants.DEFAULT_PATH_MTU;
         private Predicate<PeerKey> trust = k -> true;
@@ -150,13 +155,29 @@ public final class EngineConfig {
         }
 
         public Builder replyAddress(InetSocketAddress a) {
-            this.replyAddress = a;
+            this.replyAddress = () -> a;
             return this;
         }
 
-        /** Where a peer listens, for {@link Endpoint#connect(PeerKey, long)}; default: its derived IPv4 group, port 41414. */
-        public Builder peerLocator(Function<PeerKey, InetSocketAddress> locator) {
+        /** Our reply address as it is when each initiation is written (for groups that rotate). */
+        public Builder replyAddress(Supplier<InetSocketAddress> a) {
+            this.replyAddress = Objects.requireNonNull(a, "replyAddress");
+            return this;
+        }
+
+        /**
+         * Where a peer listens, asked for each initiation attempt of {@link Endpoint#connect(PeerKey, long)};
+         * default: its static derived IPv4 group, port 41414.
+         */
+        public Builder peerLocator(PeerLocator locator) {
             this.peerLocator = Objects.requireNonNull(locator, "locator");
+            return this;
+        }
+
+        /** A locator that gives one address per peer, whatever the attempt. */
+        public Builder peerLocator(Function<PeerKey, InetSocketAddress> locator) {
+            Objects.requireNonNull(locator, "locator");
+            this.peerLocator = (k, attempt) -> locator.apply(k);
             return this;
         }
 

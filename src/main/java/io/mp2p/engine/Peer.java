@@ -19,6 +19,8 @@ final class Peer {
     final byte[] x25519PublicKey;
     final CookieGenerator cookies;
     InetSocketAddress endpoint;
+    /** Whether the application fixed {@link #endpoint}; if not, a new handshake asks the locator at every attempt. */
+    boolean endpointFixed;
 
     Session previous;
     Session current;

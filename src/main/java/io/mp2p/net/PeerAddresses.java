@@ -20,7 +20,7 @@ import io.mp2p.transport.IpFamily;
  *
  * <pre>{@code
  * InetSocketAddress bob = PeerAddresses.socketAddress(bobKey, IpFamily.IPV4, 41414);
- * // bob.getHostString() is "hnvcpppow2sc2yvdvdicu3yno5steflxdxrehjr2ybekdc2z3iuq.mp2p", bob.getAddress() 224.0.2xx.yyy
+ * // bob.getHostString() is "hnvcpppow2sc2yvdvdicu3yno5steflxdxrehjr2ybekdc2z3iuq.mp2p", bob.getAddress() 239.19x.yyy.zzz
  * socket.send(new DatagramPacket(data, data.length, bob));
  * socket.receive(packet);
  * PeerKey from = PeerAddresses.peerKey(packet.getAddress()).orElseThrow();

@@ -94,7 +94,7 @@ public final class SecureChannelEngine implements AutoCloseable {
         EngineConfig config = EngineConfig.builder(b.identity)
                 // No reply address: the responder answers the datagram's source, which is whatever the caller's
                 // transport calls it (spec/PROTOCOL.md section 4.2, reply family 0).
-                .replyAddress(null)
+                .replyAddress((InetSocketAddress) null)
                 .peerLocator(k -> located)
                 .trust(k -> k.equals(expected) && trust.isTrusted(k))
                 .suite(b.suite)

@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
 import io.mp2p.address.GroupAddresses;
 
 /**
- * Addresses as people write them: {@code 224.0.226.140:41414}, {@code [ff1e::1]:41414} — not
- * {@link InetSocketAddress#toString()}'s {@code /224.0.226.140:41414} or {@code name/addr:port}.
+ * Addresses as people write them: {@code 239.192.226.140:41414}, {@code [ff1e::1]:41414} — not
+ * {@link InetSocketAddress#toString()}'s {@code /239.192.226.140:41414} or {@code name/addr:port}.
  */
 public final class SocketAddresses {
     private SocketAddresses() {

@@ -14,6 +14,10 @@ import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.slf4j.Logger;
@@ -22,15 +26,22 @@ import org.slf4j.LoggerFactory;
 import io.mp2p.address.GroupAddresses;
 
 /**
- * UDP I/O for one node: a socket bound to the node's multicast group and port (joined on one chosen
- * interface), and a unicast socket on that interface from which everything is sent and where
- * cookie replies arrive (spec §7, "Multicast adaptation"). Both are non-blocking and share one
- * {@link Selector}; one thread drives them.
+ * UDP I/O for one node: one socket per multicast group the node listens on, each bound to its group
+ * and the port (joined on one chosen interface), and a unicast socket on that interface from which
+ * everything is sent and where cookie replies arrive (spec §7, "Multicast adaptation"). All are
+ * non-blocking and share one {@link Selector}; one thread drives them.
+ *
+ * <p>Several groups: a node whose groups rotate daily listens on three at once
+ * ({@link #listenOn(List)}, spec/ADDRESSING.md §4). Each has a socket of its own, bound to the group
+ * address, rather than one socket bound to the wildcard address joined to all three: binding to the
+ * group is what keeps other groups on the same port out on every system (Linux delivers every
+ * joined group to a wildcard socket unless IP_MULTICAST_ALL is off), and it costs one descriptor per
+ * group. {@link #receive} reads the sockets in turn.
  *
  * <p>Nothing is lost without a count: a datagram that finds the send buffer full waits in a bounded
  * {@link SendQueue} until the socket is writable, and one that finds that queue full too is dropped
- * and counted ({@link #metrics()}). The two sockets are
- * read in turn, so a flood on the group cannot starve the unicast socket (cookie replies arrive there).
+ * and counted ({@link #metrics()}). The sockets are read in turn, so a flood on a group cannot starve
+ * the unicast socket (cookie replies arrive there).
  *
  * <p>Membership is re-joined every {@link Settings#membershipRefresh()} — switches with IGMP/MLD
  * snooping and no querier forget silent members — and again when the interface comes back up.
@@ -81,29 +92,45 @@ public final class UdpTransport implements Closeable {
 
     private final Settings settings;
     private final Selector selector;
-    private final DatagramChannel groupChannel;
+    /** The groups listened on, in {@link #listenOn} order: the first is where peers send to us. */
+    private final Map<InetAddress, GroupSocket> groups = new LinkedHashMap<>();
     private final DatagramChannel unicastChannel;
     private final SelectionKey unicastKey;
     private final SendQueue sendQueue;
+    /** The sockets {@link #receive} reads, the unicast one first; rebuilt when the groups change. */
+    private List<DatagramChannel> readOrder;
     /** Which socket {@link #receive} reads first next time: they take turns. */
-    private boolean unicastFirst;
+    private int nextFirst;
     private long datagramsReceived;
-    private MembershipKey membership;
+    private volatile InetAddress primaryGroup;
     private boolean interfaceWasDown;
     private long rejoins;
 
-    private UdpTransport(Settings settings, Selector selector, DatagramChannel groupChannel,
-                         DatagramChannel unicastChannel, SelectionKey unicastKey) {
+    /** One group's socket, bound to the group address and port, and its membership. */
+    private static final class GroupSocket {
+        final InetAddress group;
+        final DatagramChannel channel;
+        MembershipKey membership;
+
+        GroupSocket(InetAddress group, DatagramChannel channel) {
+            this.group = group;
+            this.channel = channel;
+        }
+    }
+
+    private UdpTransport(Settings settings, Selector selector, DatagramChannel unicastChannel,
+                         SelectionKey unicastKey) {
         this.settings = settings;
         this.selector = selector;
-        this.groupChannel = groupChannel;
         this.unicastChannel = unicastChannel;
         this.unicastKey = unicastKey;
         this.sendQueue = new SendQueue(unicastChannel::send, SendQueue.DEFAULT_CAPACITY);
+        this.primaryGroup = settings.group();
+        this.readOrder = List.of(unicastChannel);
     }
 
     /**
-     * Opens both sockets and joins the group.
+     * Opens the unicast socket and the socket of {@link Settings#group()}, and joins that group.
      *
      * @throws TransportException saying which step failed and why (port in use, no address, ...)
      */
@@ -114,33 +141,110 @@ public final class UdpTransport implements Closeable {
                     + " address");
         }
         Selector selector = null;
-        DatagramChannel group = null;
         DatagramChannel unicast = null;
+        UdpTransport t = null;
         try {
             selector = Selector.open();
-            group = DatagramChannel.open(s.family().protocolFamily());
-            group.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            configureMulticast(group, s);
-            bindGroup(group, s);
             unicast = DatagramChannel.open(s.family().protocolFamily());
             configureMulticast(unicast, s);
             unicast.bind(new InetSocketAddress(local, 0));
-            group.configureBlocking(false);
             unicast.configureBlocking(false);
-            group.register(selector, SelectionKey.OP_READ);
             SelectionKey unicastKey = unicast.register(selector, SelectionKey.OP_READ);
-            UdpTransport t = new UdpTransport(s, selector, group, unicast, unicastKey);
-            t.join();
+            t = new UdpTransport(s, selector, unicast, unicastKey);
+            t.listenOn(List.of(s.group()));
             return t;
         } catch (IOException e) {
-            closeQuietly(group);
-            closeQuietly(unicast);
-            closeQuietly(selector);
+            if (t != null) {
+                t.close();
+            } else {
+                closeQuietly(unicast);
+                closeQuietly(selector);
+            }
             if (e instanceof TransportException te) {
                 throw te;
             }
             throw new TransportException("cannot open UDP port " + s.port() + " for group "
                     + GroupAddresses.toText(s.group()) + " on " + s.networkInterface().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Listens on exactly {@code groups} from now on: opens a socket for and joins each new one, leaves
+     * and closes the ones no longer listed. The first group is where peers send to us
+     * ({@link #groupAddress()}). Call on the thread that drives this transport.
+     *
+     * @param groups distinct multicast groups of this transport's family, at least one
+     * @throws TransportException naming the groups that could not be joined; the others are listened on
+     */
+    public void listenOn(List<InetAddress> groups) throws TransportException {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("at least one group is needed");
+        }
+        for (InetAddress g : groups) {
+            if (!g.isMulticastAddress() || !settings.family().matches(g)) {
+                throw new IllegalArgumentException(GroupAddresses.toText(g) + " is not an " + settings.family()
+                        + " multicast group");
+            }
+        }
+        for (var it = this.groups.values().iterator(); it.hasNext(); ) {
+            GroupSocket gs = it.next();
+            if (!groups.contains(gs.group)) {
+                closeQuietly(gs.channel);
+                it.remove();
+                LOG.debug("left {}", GroupAddresses.toText(gs.group));
+            }
+        }
+        Map<InetAddress, GroupSocket> ordered = new LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        IOException firstFailure = null;
+        for (InetAddress g : groups) {
+            GroupSocket gs = this.groups.get(g);
+            if (gs == null) {
+                try {
+                    gs = openGroupSocket(g);
+                    LOG.debug("joined {}", GroupAddresses.toText(g));
+                } catch (IOException e) {
+                    failed.add(GroupAddresses.toText(g) + " (" + e.getMessage() + ")");
+                    firstFailure = firstFailure == null ? e : firstFailure;
+                    continue;
+                }
+            }
+            ordered.put(g, gs);
+        }
+        this.groups.clear();
+        this.groups.putAll(ordered);
+        List<DatagramChannel> order = new ArrayList<>();
+        order.add(unicastChannel);
+        this.groups.values().forEach(gs -> order.add(gs.channel));
+        readOrder = List.copyOf(order);
+        if (this.groups.containsKey(groups.get(0))) {
+            primaryGroup = groups.get(0);
+        }
+        if (!failed.isEmpty()) {
+            throw new TransportException("cannot listen on UDP port " + settings.port() + " for group(s) "
+                    + String.join(", ", failed) + " on " + settings.networkInterface().getName(), firstFailure);
+        }
+    }
+
+    /** The groups listened on now, the one peers send to first. */
+    public List<InetAddress> groups() {
+        return List.copyOf(groups.keySet());
+    }
+
+    private GroupSocket openGroupSocket(InetAddress group) throws IOException {
+        DatagramChannel ch = DatagramChannel.open(settings.family().protocolFamily());
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            configureMulticast(ch, settings);
+            bindGroup(ch, group, settings.port());
+            ch.configureBlocking(false);
+            ch.register(selector, SelectionKey.OP_READ);
+            GroupSocket gs = new GroupSocket(group, ch);
+            gs.membership = ch.join(group, settings.networkInterface());
+            return gs;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw e;
         }
     }
 
@@ -153,23 +257,19 @@ public final class UdpTransport implements Closeable {
     }
 
     /** Binding to the group address keeps other groups on the same port out (Linux IP_MULTICAST_ALL). */
-    private static void bindGroup(DatagramChannel ch, Settings s) throws IOException {
+    private static void bindGroup(DatagramChannel ch, InetAddress group, int port) throws IOException {
         try {
-            ch.bind(new InetSocketAddress(s.group(), s.port()));
+            ch.bind(new InetSocketAddress(group, port));
         } catch (SocketException e) {
-            LOG.debug("binding to {} failed ({}); binding to the wildcard address", GroupAddresses.toText(s.group()),
+            LOG.debug("binding to {} failed ({}); binding to the wildcard address", GroupAddresses.toText(group),
                     e.getMessage());
-            ch.bind(new InetSocketAddress(s.port()));
+            ch.bind(new InetSocketAddress(port));
         }
     }
 
-    private void join() throws IOException {
-        membership = groupChannel.join(settings.group(), settings.networkInterface());
-    }
-
-    /** Our group and port: where peers send to us. */
+    /** Our current group and port: where peers send to us (the first group of {@link #listenOn}). Any thread. */
     public InetSocketAddress groupAddress() {
-        return new InetSocketAddress(settings.group(), settings.port());
+        return new InetSocketAddress(primaryGroup, settings.port());
     }
 
     /** The unicast address our packets come from. */
@@ -209,16 +309,17 @@ public final class UdpTransport implements Closeable {
     }
 
     /**
-     * Reads one datagram from either socket into {@code buf}; returns its source, or null if none is
-     * waiting on either. The sockets take turns at being read first.
+     * Reads one datagram from any socket into {@code buf}; returns its source, or null if none is
+     * waiting on any. The sockets take turns at being read first.
      */
     public InetSocketAddress receive(ByteBuffer buf) throws IOException {
-        DatagramChannel first = unicastFirst ? unicastChannel : groupChannel;
-        DatagramChannel second = unicastFirst ? groupChannel : unicastChannel;
-        unicastFirst = !unicastFirst;
-        SocketAddress from = first.receive(buf);
-        if (from == null) {
-            from = second.receive(buf);
+        List<DatagramChannel> order = readOrder;
+        int n = order.size();
+        int first = nextFirst % n;
+        nextFirst = (first + 1) % n;
+        SocketAddress from = null;
+        for (int i = 0; i < n && from == null; i++) {
+            from = order.get((first + i) % n).receive(buf);
         }
         if (from != null) {
             datagramsReceived++;
@@ -267,40 +368,43 @@ public final class UdpTransport implements Closeable {
     }
 
     /**
-     * Re-joins the group (a fresh IGMP/MLD report), and re-joins after the interface went down and
+     * Re-joins every group (a fresh IGMP/MLD report), and re-joins after the interface went down and
      * came back. Call every {@link Settings#membershipRefresh()}.
      */
     public void refreshMembership() {
+        String names = String.join(", ", groups.keySet().stream().map(GroupAddresses::toText).toList());
         try {
             NetworkInterface now = NetworkInterface.getByName(settings.networkInterface().getName());
             boolean up = now != null && now.isUp();
             if (!up) {
                 if (!interfaceWasDown) {
                     LOG.warn("interface {} is down; will re-join {} when it comes back",
-                            settings.networkInterface().getName(), GroupAddresses.toText(settings.group()));
+                            settings.networkInterface().getName(), names);
                 }
                 interfaceWasDown = true;
                 return;
             }
-            if (membership != null && membership.isValid()) {
-                membership.drop();
+            for (GroupSocket gs : groups.values()) {
+                if (gs.membership != null && gs.membership.isValid()) {
+                    gs.membership.drop();
+                }
+                gs.membership = gs.channel.join(gs.group, now);
             }
-            membership = groupChannel.join(settings.group(), now);
             if (interfaceWasDown) {
                 rejoins++;
-                LOG.info("interface {} is back; re-joined {}", now.getName(), GroupAddresses.toText(settings.group()));
+                LOG.info("interface {} is back; re-joined {}", now.getName(), names);
             }
             interfaceWasDown = false;
         } catch (IOException e) {
             interfaceWasDown = true;
-            LOG.warn("could not re-join {} on {}: {}", GroupAddresses.toText(settings.group()),
-                    settings.networkInterface().getName(), e.getMessage());
+            LOG.warn("could not re-join {} on {}: {}", names, settings.networkInterface().getName(), e.getMessage());
         }
     }
 
     @Override
     public void close() {
-        closeQuietly(groupChannel);
+        groups.values().forEach(gs -> closeQuietly(gs.channel));
+        groups.clear();
         closeQuietly(unicastChannel);
         closeQuietly(selector);
     }

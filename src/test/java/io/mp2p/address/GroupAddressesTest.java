@@ -37,8 +37,12 @@ class GroupAddressesTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final int RANDOM_KEYS = 10_000;
     private static final int REAL_KEYS = 100;
-    /** Chi-square, 25 degrees of freedom: the 99.99th percentile is about 56; 80 keeps the test from ever flaking. */
-    private static final double CHI_SQUARE_BOUND = 80.0;
+    /** Slices of the IPv4 range counted for the uniformity checks. */
+    private static final int BUCKETS = 64;
+    /** Chi-square, 63 degrees of freedom: the 99.99th percentile is about 110; 140 keeps the test from ever flaking. */
+    private static final double CHI_SQUARE_BOUND = 140.0;
+    /** Bits of an IPv4 group address that an Ethernet multicast MAC carries (RFC 1112 §6.4). */
+    private static final int MAC_BITS = 23;
 
     static JsonArray vectors(String file) throws IOException {
         Path path = Path.of(System.getProperty("basedir", "."), "spec", "vectors", file);
@@ -69,20 +73,77 @@ class GroupAddressesTest {
     void derivationMatchesTheIndependentVectors(JsonObject v) throws Exception {
         PeerKey key = Mp2pIdentity.fromSeed(HEX.parseHex(v.get("seed").getAsString())).publicKey();
         assertEquals(v.get("public_key").getAsString(), key.toHex());
+        assertEquals(v.get("static_hash").getAsString(), HEX.formatHex(GroupAddresses.groupHash(key.encoded())));
         assertEquals(v.get("ipv6_group").getAsString(), IPv6.format(GroupAddresses.ipv6(key).getAddress()));
+        JsonObject byScope = v.getAsJsonObject("ipv6_groups_by_scope");
+        assertEquals(Ipv6Scope.values().length, byScope.size());
+        for (Ipv6Scope scope : Ipv6Scope.values()) {
+            String expected = byScope.get(Integer.toHexString(scope.nibble())).getAsString();
+            assertEquals(expected, IPv6.format(GroupAddresses.ipv6(key, scope).getAddress()), scope.toString());
+        }
         assertEquals(v.get("ipv4_group").getAsString(), GroupAddresses.ipv4(key).getHostAddress());
-        Inet6Address ff3e = GroupAddresses.unicastPrefixBased(key, v6(v.get("prefix").getAsString()),
-                v.get("prefix_length").getAsInt());
+        Inet6Address prefix = v6(v.get("prefix").getAsString());
+        int plen = v.get("prefix_length").getAsInt();
+        Inet6Address ff3e = GroupAddresses.unicastPrefixBased(key, prefix, plen);
         assertEquals(v.get("ff3e_group").getAsString(), IPv6.format(ff3e.getAddress()));
         assertArrayEquals(v6(v.get("ff3e_group").getAsString()).getAddress(), ff3e.getAddress());
+
+        GroupEpoch epoch = new GroupEpoch(v.get("epoch").getAsLong());
+        assertEquals(v.get("epoch_hash").getAsString(), HEX.formatHex(GroupAddresses.epochHash(key.encoded(), epoch)));
+        Ipv6Scope scope = Ipv6Scope.parse(v.get("epoch_ipv6_scope").getAsString());
+        assertEquals(v.get("epoch_ipv6_group").getAsString(), IPv6.format(GroupAddresses.ipv6(key, scope, epoch).getAddress()));
+        assertEquals(v.get("epoch_ipv4_group").getAsString(), GroupAddresses.ipv4(key, epoch).getHostAddress());
+        assertEquals(v.get("epoch_ff3e_group").getAsString(),
+                IPv6.format(GroupAddresses.unicastPrefixBased(key, prefix, plen, epoch).getAddress()));
     }
 
     @Test
-    void tenThousandKeysLandInRangeAndSpreadEvenlyOverThe26Blocks() throws Exception {
+    void theEpochHashInputIsLabelKeyAndSigned64BitEpoch() throws Exception {
+        // The vector spells the hash input out; hashing it here ties the label and encoding to the hash.
+        for (JsonElement e : vectors("groups.json")) {
+            JsonObject v = e.getAsJsonObject();
+            byte[] input = HEX.parseHex(v.get("epoch_hash_input").getAsString());
+            assertEquals(v.get("epoch_hash").getAsString(),
+                    HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(input)));
+            assertEquals(GroupAddresses.EPOCH_GROUP_HASH_LABEL.length() + PeerKey.LENGTH + Long.BYTES, input.length);
+        }
+    }
+
+    @Test
+    void ipv4WordReductionMatchesTheVectors() throws Exception {
+        JsonArray words = JsonParser.parseString(Files.readString(Path.of(System.getProperty("basedir", "."), "spec",
+                "vectors", "groups.json"))).getAsJsonObject().getAsJsonArray("ipv4_words");
+        assertTrue(words.size() >= 8);
+        for (JsonElement e : words) {
+            JsonObject w = e.getAsJsonObject();
+            assertEquals(w.get("ipv4_group").getAsString(),
+                    GroupAddresses.ipv4FromWord(w.get("word").getAsLong()).getHostAddress(), w.toString());
+        }
+    }
+
+    @Test
+    void everyIpv4GroupHasItsOwnEthernetMac() {
+        // RFC 1112 §6.4: the MAC is 01:00:5e followed by the address's low 23 bits. The 18 bits mp2p
+        // varies all lie inside them, so no two mp2p groups share a MAC filter.
+        java.util.BitSet macs = new java.util.BitSet(1 << MAC_BITS);
+        for (int w = 0; w < GroupAddresses.IPV4_RANGE_SIZE; w++) {
+            Inet4Address a = GroupAddresses.ipv4FromWord(w);
+            assertTrue(GroupAddresses.isMp2pGroup(a), a.toString());
+            int mac = java.nio.ByteBuffer.wrap(a.getAddress()).getInt() & ((1 << MAC_BITS) - 1);
+            assertFalse(macs.get(mac), a + " shares its MAC");
+            macs.set(mac);
+        }
+        assertEquals(GroupAddresses.IPV4_RANGE_SIZE, macs.cardinality());
+        assertEquals("239.192.0.0", GroupAddresses.ipv4FromWord(0).getHostAddress());
+        assertEquals("239.195.254.255", GroupAddresses.ipv4FromWord(GroupAddresses.IPV4_RANGE_SIZE - 1).getHostAddress());
+    }
+
+    @Test
+    void tenThousandKeysLandInRangeAndSpreadEvenly() throws Exception {
         // Ed25519 key generation with full point validation costs ~0.5 ms, so the 10,000 samples are raw
         // 32-byte hash inputs (what the derivation sees); a few real keys check the public entry points agree.
         SplittableRandom rnd = new SplittableRandom(0x6d703270L);
-        int[] blocks = new int[GroupAddresses.IPV4_BLOCKS];
+        int[] buckets = new int[BUCKETS];
         Inet6Address prefix = v6("2001:db8::");
         for (int i = 0; i < REAL_KEYS; i++) {
             PeerKey key = randomKey(rnd);
@@ -95,13 +156,8 @@ class GroupAddressesTest {
             byte[] key = new byte[PeerKey.LENGTH];
             rnd.nextBytes(key);
             Inet4Address v4 = GroupAddresses.ipv4(key);
-            byte[] a = v4.getAddress();
-            assertEquals(224, a[0] & 0xff);
-            assertEquals(0, a[1]);
-            int third = a[2] & 0xff;
-            assertTrue(third >= 224 && third <= 249, v4.toString());
-            assertTrue(GroupAddresses.isMp2pGroup(v4));
-            blocks[third - 224]++;
+            assertTrue(GroupAddresses.isMp2pGroup(v4), v4.toString());
+            buckets[bucket(v4)]++;
 
             byte[] b6 = GroupAddresses.ipv6(key).getAddress();
             assertEquals(0xff, b6[0] & 0xff);
@@ -111,7 +167,13 @@ class GroupAddressesTest {
             assertTrue(GroupAddresses.isMp2pGroup(ff3e));
             assertTrue((ff3e.getAddress()[12] & 0x80) != 0, "dynamic group ID bit");
         }
-        assertTrue(chiSquare(blocks) < CHI_SQUARE_BOUND, "chi-square " + chiSquare(blocks));
+        assertTrue(chiSquare(buckets) < CHI_SQUARE_BOUND, "chi-square " + chiSquare(buckets));
+    }
+
+    /** Which of BUCKETS equal slices of the range an mp2p IPv4 group falls in. */
+    private static int bucket(Inet4Address a) {
+        int n = java.nio.ByteBuffer.wrap(a.getAddress()).getInt() - GroupAddresses.IPV4_PREFIX;
+        return (int) ((long) n * BUCKETS / GroupAddresses.IPV4_RANGE_SIZE);
     }
 
     private static double chiSquare(int[] counts) {
@@ -131,25 +193,34 @@ class GroupAddressesTest {
     void randomIpv4IsUniformOverTheRange() {
         SplittableRandom rnd = new SplittableRandom(7);
         RandomSource source = rnd::nextBytes;
-        int[] blocks = new int[GroupAddresses.IPV4_BLOCKS];
+        int[] buckets = new int[BUCKETS];
         for (int i = 0; i < RANDOM_KEYS; i++) {
             Inet4Address a = GroupAddresses.randomIpv4(source);
             assertTrue(GroupAddresses.isMp2pGroup(a), a.toString());
-            blocks[(a.getAddress()[2] & 0xff) - 224]++;
+            buckets[bucket(a)]++;
         }
-        assertTrue(chiSquare(blocks) < CHI_SQUARE_BOUND, "chi-square " + chiSquare(blocks));
+        assertTrue(chiSquare(buckets) < CHI_SQUARE_BOUND, "chi-square " + chiSquare(buckets));
     }
 
     @Test
-    void randomIpv4RedrawsInsteadOfFoldingTheTailOfTheRange() {
-        // 0xffff is past the last whole multiple of 6656 and must be redrawn, not reduced modulo.
+    void randomIpv4RedrawsTheReservedTopBlockInsteadOfFoldingIt() {
         Deque<byte[]> draws = new ArrayDeque<>();
-        draws.add(new byte[] {(byte) 0xff, (byte) 0xff});
-        draws.add(new byte[] {(byte) 0xea, (byte) 0x00}); // 59904: the first value past 9 × 6656
-        draws.add(new byte[] {0x00, 0x05});
+        draws.add(new byte[] {0x03, (byte) 0xff, 0x00});             // low 18 bits 261888: the reserved /24
+        draws.add(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}); // 262143, reserved too
+        draws.add(new byte[] {(byte) 0xfc, 0x00, 0x05});             // the top 6 bits are not used: 5
         RandomSource scripted = out -> System.arraycopy(draws.remove(), 0, out, 0, out.length);
-        assertEquals("224.0.224.5", GroupAddresses.randomIpv4(scripted).getHostAddress());
+        assertEquals("239.192.0.5", GroupAddresses.randomIpv4(scripted).getHostAddress());
         assertTrue(draws.isEmpty());
+    }
+
+    @Test
+    void randomIpv6TakesTheScope() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (Ipv6Scope scope : Ipv6Scope.values()) {
+            Inet6Address g = GroupAddresses.randomIpv6(rnd::nextBytes, scope);
+            assertEquals(0x10 | scope.nibble(), g.getAddress()[1] & 0xff);
+            assertTrue(GroupAddresses.isMp2pGroup(g));
+        }
     }
 
     @Test
@@ -201,16 +272,17 @@ class GroupAddressesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ff1e::", "ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ff3e:1::", "ff3e:40:2001:db8::8000:1",
-            "224.0.224.0", "224.0.249.255", "224.0.237.17"})
+    @ValueSource(strings = {"ff1e::", "ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ff12::1", "ff15::", "ff18::abcd",
+            "ff3e:1::", "ff3e:40:2001:db8::8000:1", "239.192.0.0", "239.195.254.255", "239.193.71.249", "239.194.0.1"})
     void theseAreMp2pGroups(String text) throws Exception {
         assertTrue(GroupAddresses.isMp2pGroup(address(text)), text);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"224.0.223.255", "224.0.250.0", "224.1.224.0", "225.0.224.0", "239.255.0.1", "10.0.0.1",
-            "ff0e::1", "ff1f::1", "ff12::1", "ff3e::1", "ff3e:41::1", "ff3e:100:2001:db8::1", "ff3f:20::1",
-            "2001:db8::1", "::ffff:224.0.224.1"})
+    @ValueSource(strings = {"224.0.224.0", "224.0.249.255", "224.0.237.17", "239.191.255.255", "239.196.0.0",
+            "239.195.255.0", "239.195.255.255", "239.255.0.1", "224.192.0.1", "10.0.0.1",
+            "ff0e::1", "ff1f::1", "ff11::1", "ff13::1", "ff14::1", "ff1d::1", "ff02::1", "ff3e::1", "ff3e:41::1",
+            "ff3e:100:2001:db8::1", "ff3f:20::1", "ff35:20:2001:db8::1", "2001:db8::1", "::ffff:239.192.0.1"})
     void theseAreNot(String text) throws Exception {
         assertFalse(GroupAddresses.isMp2pGroup(address(text)), text);
     }

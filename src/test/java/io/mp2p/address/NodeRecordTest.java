@@ -163,9 +163,13 @@ class NodeRecordTest {
     }
 
     static Stream<Arguments> badSignArguments() throws Exception {
-        InetAddress group = GroupAddressesTest.parseAny("224.0.224.1");
+        InetAddress group = GroupAddressesTest.parseAny("239.192.0.1");
         return Stream.of(
                 Arguments.of(GroupAddressesTest.parseAny("239.1.1.1"), 1, EXPIRES, NodeRecordException.Reason.NOT_A_GROUP),
+                // Version 1's range, in IANA's AD-HOC block I, is no longer an mp2p group.
+                Arguments.of(GroupAddressesTest.parseAny("224.0.224.1"), 1, EXPIRES, NodeRecordException.Reason.NOT_A_GROUP),
+                // The top /24 of 239.192.0.0/14 is kept for RFC 2365 relative assignments.
+                Arguments.of(GroupAddressesTest.parseAny("239.195.255.1"), 1, EXPIRES, NodeRecordException.Reason.NOT_A_GROUP),
                 Arguments.of(null, 1, EXPIRES, NodeRecordException.Reason.NOT_A_GROUP),
                 Arguments.of(group, 0, EXPIRES, NodeRecordException.Reason.PORT),
                 Arguments.of(group, 65536, EXPIRES, NodeRecordException.Reason.PORT),
@@ -187,7 +191,7 @@ class NodeRecordTest {
         String good = sample().toText();
         String key = sample().key().toHex();
         String sig = good.substring(good.indexOf("&sig=") + 5);
-        String base = "mp2p://" + key + "@224.0.224.1:41414";
+        String base = "mp2p://" + key + "@239.192.0.1:41414";
         return Stream.of(
                 Arguments.of("", NodeRecordException.Reason.LENGTH, "empty"),
                 Arguments.of(good + "x".repeat(NodeRecord.MAX_TEXT_LENGTH), NodeRecordException.Reason.LENGTH, "at most"),
@@ -201,13 +205,13 @@ class NodeRecordTest {
                 Arguments.of(good.replace("]:41414", ":41414"), NodeRecordException.Reason.ADDRESS, "]"),
                 Arguments.of(good.replace("[", "").replace("]", ""), NodeRecordException.Reason.ADDRESS, "brackets"),
                 Arguments.of(good.replace("[ff1e:", "[ff1e::1:"), NodeRecordException.Reason.ADDRESS, "::"),
-                Arguments.of(base.replace("224.0.224.1", "224.0.224") + "?expires=1&sig=" + sig,
+                Arguments.of(base.replace("239.192.0.1", "239.192.0") + "?expires=1&sig=" + sig,
                         NodeRecordException.Reason.ADDRESS, "four"),
-                Arguments.of(base.replace("224.0.224.1", "224.0.224.01") + "?expires=1&sig=" + sig,
+                Arguments.of(base.replace("239.192.0.1", "239.192.0.01") + "?expires=1&sig=" + sig,
                         NodeRecordException.Reason.ADDRESS, "leading zeros"),
-                Arguments.of(base.replace("224.0.224.1", "224.0.224.256") + "?expires=1&sig=" + sig,
+                Arguments.of(base.replace("239.192.0.1", "239.192.0.256") + "?expires=1&sig=" + sig,
                         NodeRecordException.Reason.ADDRESS, "0 to 255"),
-                Arguments.of(base.replace("224.0.224.1", "mp2p.example") + "?expires=1&sig=" + sig,
+                Arguments.of(base.replace("239.192.0.1", "mp2p.example") + "?expires=1&sig=" + sig,
                         NodeRecordException.Reason.ADDRESS, "four"),
                 Arguments.of(good.replace("]:41414", "]41414"), NodeRecordException.Reason.PORT, "':'"),
                 Arguments.of(base.replace(":41414", "") + "?expires=1&sig=" + sig, NodeRecordException.Reason.PORT, "':'"),

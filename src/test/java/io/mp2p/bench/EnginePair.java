@@ -46,7 +46,7 @@ final class EnginePair {
                                        InetSocketAddress peer) {
         long[] wall = {WALL_EPOCH_NANOS};
         return EngineConfig.builder(id)
-                .replyAddress(address(224, 0, 230, 1))
+                .replyAddress(address(239, 192, 230, 1))
                 .peerLocator(k -> peer)
                 .suite(suite)
                 .random(r::nextBytes)

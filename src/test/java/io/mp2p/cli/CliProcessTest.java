@@ -33,8 +33,13 @@ class CliProcessTest {
         Cli.Pair n = Cli.Pair.create(dir);
         try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--echo"))) {
             String addr = listen.await("my addr: ", 30);
-            assertTrue(addr.matches("my addr: 224\\.0\\.2[2-4]\\d\\.\\d{1,3}"), addr);
+            assertTrue(addr.matches("my addr: 239\\.19[2-5]\\.\\d{1,3}\\.\\d{1,3}"), addr);
             assertEquals("my publ: " + n.bHex(), listen.await("my publ: ", 5));
+            // The record names today's group, and the next line says which day that is.
+            String record = listen.await("my record: ", 5);
+            assertTrue(record.contains("@" + addr.substring("my addr: ".length()) + ":" + n.port() + "?"), record);
+            String epoch = listen.await("my epoch: ", 5);
+            assertTrue(epoch.matches("my epoch: \\d+, \\d{4}-\\d{2}-\\d{2} UTC .*"), epoch);
             Cli.Result r = Cli.run(60, onLo("send", n.a(), n.port(), "--peer", n.bHex(), "--timeout", "20",
                     "--expect-replies", "2", "hello", "wörld"));
             assertEquals(0, r.exitCode(), r.stderr());
@@ -53,12 +58,12 @@ class CliProcessTest {
     void aSelfChosenGroupIsReachedWithPeerGroup(@TempDir Path dir) throws Exception {
         Cli.Pair n = Cli.Pair.create(dir);
         Path a = n.a();
-        try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--group", "224.0.249.250",
+        try (Cli.Background listen = new Cli.Background(onLo("listen", n.b(), n.port(), "--group", "239.195.254.250",
                 "--echo"))) {
-            assertEquals("my addr: 224.0.249.250", listen.await("my addr: ", 30));
+            assertEquals("my addr: 239.195.254.250", listen.await("my addr: ", 30));
             String record = listen.await("my record: ", 5).substring("my record: ".length());
-            assertTrue(record.startsWith("mp2p://" + n.bHex() + "@224.0.249.250:" + n.port() + "?"), record);
-            Cli.Result r = Cli.run(60, onLo("send", a, n.port(), "--peer", n.bHex(), "--peer-group", "224.0.249.250",
+            assertTrue(record.startsWith("mp2p://" + n.bHex() + "@239.195.254.250:" + n.port() + "?"), record);
+            Cli.Result r = Cli.run(60, onLo("send", a, n.port(), "--peer", n.bHex(), "--peer-group", "239.195.254.250",
                     "--timeout", "20", "--expect-replies", "1", "to the chosen group"));
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("to the chosen group\n", r.stdout());
@@ -68,7 +73,7 @@ class CliProcessTest {
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("by record\n", r.stdout());
             // A tampered record is refused before anything is sent.
-            String tampered = record.replace("@224.0.249.250:", "@224.0.249.251:");
+            String tampered = record.replace("@239.195.254.250:", "@239.195.254.251:");
             r = Cli.run("send", "-k", a.toString(), "--interface", "lo", "--peer", tampered, "x");
             assertEquals(ExitCodes.FAILURE, r.exitCode());
             assertTrue(r.stderr().contains("signature does not match"), r.stderr());
@@ -76,6 +81,12 @@ class CliProcessTest {
         Cli.Result bad = Cli.run("listen", "-k", n.b().toString(), "--interface", "lo", "--group", "239.1.2.3");
         assertEquals(ExitCodes.USAGE, bad.exitCode());
         assertTrue(bad.stderr().contains("not an mp2p group"), bad.stderr());
+        // Version 1's range (IANA's AD-HOC block I) is refused too, naming the ranges that are accepted.
+        bad = Cli.run("send", "-k", a.toString(), "--interface", "lo", "--peer", n.bHex(), "--peer-group",
+                "224.0.249.250", "x");
+        assertEquals(ExitCodes.USAGE, bad.exitCode());
+        assertTrue(bad.stderr().contains("not an mp2p group") && bad.stderr().contains("239.192.0.0-239.195.254.255"),
+                bad.stderr());
     }
 
     @Test
@@ -170,8 +181,55 @@ class CliProcessTest {
         assertEquals(hex, o.get("public_key").getAsString());
         assertEquals(64, o.get("x25519_public_key").getAsString().length());
         assertTrue(o.get("ipv6_group").getAsString().startsWith("ff1e:"));
-        assertTrue(o.get("ipv4_group").getAsString().startsWith("224.0."));
+        assertTrue(o.get("ipv4_group").getAsString().matches("239\\.19[2-5]\\.\\d+\\.\\d+"), o.toString());
         assertEquals(41414, o.get("port").getAsInt());
+        assertFalse(o.get("static_groups").getAsBoolean());
+    }
+
+    @Test
+    void idShowsTodaysGroupsAndSaysWhichDayOrTheStaticOnes(@TempDir Path dir) throws Exception {
+        Path k = dir.resolve("k.pem");
+        io.mp2p.identity.PeerKey key = io.mp2p.identity.PeerKey.parse(keygen(k));
+        long before = io.mp2p.address.GroupEpoch.of(java.time.Instant.now()).day();
+        Cli.Result r = Cli.run("id", "-k", k.toString(), "--json", "--scope", "site");
+        long after = io.mp2p.address.GroupEpoch.of(java.time.Instant.now()).day();
+        assertEquals(0, r.exitCode(), r.stderr());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.stdout()).getAsJsonObject();
+        io.mp2p.address.GroupEpoch epoch = new io.mp2p.address.GroupEpoch(o.get("group_epoch").getAsLong());
+        assertTrue(epoch.day() >= before && epoch.day() <= after, o.toString());
+        assertEquals(epoch.start().toString(), o.get("group_epoch_start").getAsString());
+        assertEquals(io.mp2p.address.GroupAddresses.toText(io.mp2p.address.GroupAddresses.ipv6(key,
+                io.mp2p.address.Ipv6Scope.SITE, epoch)), o.get("ipv6_group").getAsString());
+        assertEquals(io.mp2p.address.GroupAddresses.ipv4(key, epoch).getHostAddress(), o.get("ipv4_group").getAsString());
+
+        r = Cli.run("id", "-k", k.toString(), "--static-group");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains("group epoch:        none: static groups"), r.stdout());
+        assertTrue(r.stdout().contains("ipv6 group:         " + io.mp2p.address.GroupAddresses.toText(
+                io.mp2p.address.GroupAddresses.ipv6(key))), r.stdout());
+        assertTrue(r.stdout().contains("ipv4 group:         " + io.mp2p.address.GroupAddresses.ipv4(key)
+                .getHostAddress()), r.stdout());
+
+        Cli.Result bad = Cli.run("id", "-k", k.toString(), "--scope", "4");
+        assertEquals(ExitCodes.USAGE, bad.exitCode());
+        assertTrue(bad.stderr().contains("--scope: an IPv6 scope is link (2), site (5)"), bad.stderr());
+        bad = Cli.run("listen", "-k", k.toString(), "--interface", "lo", "--scope", "site");
+        assertEquals(ExitCodes.USAGE, bad.exitCode());
+        assertTrue(bad.stderr().contains("add --ipv6"), bad.stderr());
+    }
+
+    @Test
+    void staticGroupsOnBothSidesConnect(@TempDir Path dir) throws Exception {
+        Cli.Pair n = Cli.Pair.create(dir);
+        String group = io.mp2p.address.GroupAddresses.ipv4(io.mp2p.identity.PeerKey.parse(n.bHex())).getHostAddress();
+        try (Cli.Background listen = new Cli.Background(Cli.onLo("listen", n.b(), n.port(), "--static-group",
+                "--echo"))) {
+            assertEquals("my addr: " + group, listen.await("my addr: ", 30));
+            Cli.Result r = Cli.run(60, Cli.onLo("send", n.a(), n.port(), "--static-group", "--peer", n.bHex(),
+                    "--timeout", "20", "--expect-replies", "1", "to the static group"));
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("to the static group\n", r.stdout());
+        }
     }
 
     @Test

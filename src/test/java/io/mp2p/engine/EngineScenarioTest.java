@@ -188,7 +188,7 @@ class EngineScenarioTest {
         InetSocketAddress serverGroup = server.group;
         for (int i = 0; i < n; i++) {
             EngineConfig.Builder b = EngineConfig.builder(net.newIdentity())
-                    .replyAddress(new InetSocketAddress(SimNetwork.addr(new byte[] {(byte) 224, 0, (byte) 230, 1}), 41414))
+                    .replyAddress(new InetSocketAddress(SimNetwork.addr(new byte[] {(byte) 239, (byte) 192, (byte) 230, 1}), 41414))
                     .peerLocator(k -> serverGroup).random(net.randomSource())
                     .wallClock(() -> SimNetwork.WALL_EPOCH_NANOS);
             Endpoint client = new Endpoint(b.build());

@@ -123,7 +123,7 @@ final class SimNetwork {
 
     Node addNode(String name, Mp2pIdentity identity, Consumer<EngineConfig.Builder> customize) {
         int i = nodes.size() + 1;
-        InetSocketAddress group = new InetSocketAddress(addr(new byte[] {(byte) 224, 0, (byte) (224 + i / 256 % 26),
+        InetSocketAddress group = new InetSocketAddress(addr(new byte[] {(byte) 239, (byte) 192, (byte) (i / 256 % 255),
                 (byte) (i % 256)}), 41414);
         return addNode(name, identity, group, customize);
     }
