@@ -92,6 +92,9 @@ public final class ChannelOptions {
         b.networkInterface = networkInterface;
         b.ipVersion = ipVersion;
         b.group = group;
+        b.ipv6Scope = ipv6Scope;
+        b.staticGroup = staticGroup;
+        b.groupClock = groupClock;
         b.port = port;
         b.peerPort = peerPortSetting;
         b.ttl = ttl;

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.Test;
 
+import io.mp2p.address.Ipv6Scope;
 import io.mp2p.engine.CipherSuite;
 import io.mp2p.transport.IpFamily;
 
@@ -23,7 +27,8 @@ class ChannelOptionsTest {
         Executor executor = Runnable::run;
         PeerTrustPolicy policy = PeerTrustPolicy.allowList(List.of());
         ChannelOptions options = ChannelOptions.builder().networkInterface("lo").ipVersion(IpFamily.IPV6)
-                .group(InetAddress.getByName("ff1e::1")).port(5000).peerPort(5001).ttl(7).loopback(false)
+                .group(InetAddress.getByName("ff1e::1")).ipv6Scope(Ipv6Scope.SITE).staticGroup(true)
+                .groupClock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)).port(5000).peerPort(5001).ttl(7).loopback(false)
                 .connectTimeout(Duration.ofSeconds(3)).trustPolicy(policy).pathMtu(1400)
                 .suite(CipherSuite.CHACHAPOLY_BLAKE2S).membershipRefresh(Duration.ofSeconds(9))
                 .receiveQueueCapacity(17).sessionListener(sessions).handshakeListener(retries)

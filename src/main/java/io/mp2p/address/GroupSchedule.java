@@ -125,6 +125,16 @@ public final class GroupSchedule {
         return OFFSETS[(attempt - 1) % OFFSETS.length];
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GroupSchedule g && g.ipv6 == ipv6 && g.scope == scope && g.rotating == rotating;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(ipv6, scope, rotating);
+    }
+
     /** E.g. {@code IPv6 site (5), rotating daily}. */
     @Override
     public String toString() {

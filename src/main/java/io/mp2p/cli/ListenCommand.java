@@ -20,6 +20,7 @@ import io.mp2p.PeerTrustPolicy;
 import io.mp2p.SecureMulticastChannel;
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.address.GroupEpoch;
+import io.mp2p.address.GroupSchedule;
 import io.mp2p.address.NodeRecord;
 import io.mp2p.address.NodeRecordException;
 import io.mp2p.identity.KeyFormatException;
@@ -81,9 +82,15 @@ final class ListenCommand implements Callable<Integer> {
             }
         }
         Mp2pIdentity id = key.load();
-        ListenerLock lock = lock(id.publicKey(), new InetSocketAddress(chosen != null ? chosen
-                : network.family() == IpFamily.IPV4 ? GroupAddresses.ipv4(id.publicKey())
-                : GroupAddresses.ipv6(id.publicKey()), network.port));
+        // The lock is named by the key's fixed group (it does not change at midnight); the message names the
+        // group the other listener uses now.
+        InetAddress fixed = chosen != null ? chosen : network.family() == IpFamily.IPV4
+                ? GroupAddresses.ipv4(id.publicKey()) : GroupAddresses.ipv6(id.publicKey());
+        ChannelOptions planned = b.build();
+        InetAddress shown = chosen != null ? chosen : GroupSchedule.of(network.family().protocolFamily(),
+                planned.ipv6Scope(), !planned.staticGroup()).currentGroup(id.publicKey(), Instant.now());
+        ListenerLock lock = lock(id.publicKey(), new InetSocketAddress(fixed, network.port),
+                new InetSocketAddress(shown, network.port));
         PrintStream out = System.out;
         b.sessionListener(s -> startReader(s, out));
         SecureMulticastChannel channel = Channels.open(id, b.build());
@@ -105,12 +112,13 @@ final class ListenCommand implements Callable<Integer> {
     }
 
     /** The lock that says this key listens at {@code where}; null (with a warning) when it cannot be checked. */
-    private static ListenerLock lock(PeerKey me, InetSocketAddress where) throws CliException {
+    private static ListenerLock lock(PeerKey me, InetSocketAddress where, InetSocketAddress shown)
+            throws CliException {
         try {
             return ListenerLock.acquire(ListenerLock.defaultFolder(), me.toHex(), where);
         } catch (AlreadyListeningException e) {
             String holder = e.holderPid().isPresent() ? " (process " + e.holderPid().getAsLong() + ")" : "";
-            throw new CliException("this key already listens on " + Addresses.format(where) + holder
+            throw new CliException("this key already listens on " + Addresses.format(shown) + holder
                     + "; stop that process first");
         } catch (TransportException e) {
             System.err.println("mp2p: warning: cannot check whether this key already listens here: " + e.getMessage());

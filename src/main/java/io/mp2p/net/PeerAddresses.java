@@ -4,10 +4,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.address.GroupSchedule;
+import io.mp2p.address.Ipv6Scope;
 import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.transport.IpFamily;
@@ -30,10 +33,18 @@ public final class PeerAddresses {
     private PeerAddresses() {
     }
 
-    /** {@code peer} named by its host name, at the group derived from its key in {@code family}. */
+    /**
+     * {@code peer} named by its host name, at the group its node listens on today (UTC) in {@code family},
+     * as a channel with default options derives it (daily groups, global IPv6 scope).
+     */
     public static InetAddress address(PeerKey peer, IpFamily family) {
-        InetAddress group = family == IpFamily.IPV4 ? GroupAddresses.ipv4(peer) : GroupAddresses.ipv6(peer);
-        return address(peer, group);
+        return address(peer, GroupSchedule.rotating(family.protocolFamily(), Ipv6Scope.GLOBAL)
+                .currentGroup(peer, Instant.now()));
+    }
+
+    /** {@code peer} named by its host name, at its group under {@code schedule} at {@code now}. */
+    public static InetAddress address(PeerKey peer, GroupSchedule schedule, Instant now) {
+        return address(peer, schedule.currentGroup(peer, now));
     }
 
     /** {@code peer} named by its host name, at {@code group} (for a peer listening on a group of its choosing). */
@@ -49,6 +60,20 @@ public final class PeerAddresses {
     /** {@code peer} at its derived group in {@code family}, and {@code port}. */
     public static InetSocketAddress socketAddress(PeerKey peer, IpFamily family, int port) {
         return new InetSocketAddress(address(peer, family), port);
+    }
+
+    /**
+     * Whether {@code group} is one of the groups {@code peer}'s node listens on at {@code now} under
+     * {@code schedule} (today's, yesterday's or tomorrow's when groups rotate): then the peer is found by its
+     * key alone, and a handshake may try the other days' groups too.
+     */
+    public static boolean isDerivedGroup(PeerKey peer, InetAddress group, GroupSchedule schedule, Instant now) {
+        for (InetAddress g : schedule.listenGroups(peer, now)) {
+            if (java.util.Arrays.equals(g.getAddress(), group.getAddress())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code peer} at its derived IPv4 group and the default port 41414. */

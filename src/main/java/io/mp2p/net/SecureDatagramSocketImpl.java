@@ -38,6 +38,7 @@ import io.mp2p.Mp2pException;
 import io.mp2p.PeerRefusedException;
 import io.mp2p.PeerSession;
 import io.mp2p.SecureMulticastChannel;
+import io.mp2p.address.GroupSchedule;
 import io.mp2p.engine.Constants;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
@@ -207,7 +208,12 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
         InetSocketAddress where = addresses.get(peer);
         InetSocketAddress group = where == null ? null : plain(where);
         SecureMulticastChannel ch = channel;
-        (group == null ? ch.connectAsync(peer) : ch.connectAsync(peer, group)).whenComplete((s, e) -> {
+        // At one of the peer's own derived groups and port, let the channel locate it: its retries then try the
+        // adjacent days' groups too. Elsewhere (a group of the peer's choosing), send exactly there.
+        boolean byKey = group == null || (group.getPort() == options.peerPort() && PeerAddresses.isDerivedGroup(peer,
+                group.getAddress(), GroupSchedule.of(options.ipVersion().protocolFamily(), options.ipv6Scope(),
+                        !options.staticGroup()), options.groupClock().instant()));
+        (byKey ? ch.connectAsync(peer) : ch.connectAsync(peer, group)).whenComplete((s, e) -> {
             if (e == null) {
                 onConnected(peer, s);
             } else {
