@@ -29,6 +29,12 @@ public final class Constants {
     public static final long REKEY_TIMEOUT_JITTER_MAX = TimeUnit.MILLISECONDS.toNanos(333);
     /** Send an empty packet if we received data but sent nothing for this long. */
     public static final long KEEPALIVE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * A responder refuses an initiation whose timestamp is more than this ahead of its own wall
+     * clock (spec §6.3): accepting one would raise the replay bar past every honest timestamp the
+     * initiator can send until its clock catches up. Kerberos's default clock skew.
+     */
+    public static final long MAX_TIMESTAMP_AHEAD = TimeUnit.SECONDS.toNanos(300);
     /** Largest application message. */
     public static final int MAX_MESSAGE_LENGTH = 65_535;
     /** IP packet size assumed unless configured: the IPv6 minimum MTU. */

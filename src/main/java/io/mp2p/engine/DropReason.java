@@ -27,6 +27,11 @@ public enum DropReason {
     REFUSED_BY_POLICY,
     /** A new initiator while the peer table is full of peers that still hold state. */
     TOO_MANY_PEERS,
+    /**
+     * An initiation whose timestamp is more than MAX_TIMESTAMP_AHEAD ahead of our wall clock: a
+     * peer's clock far ahead (accepting it would lock that peer out until its clock caught up).
+     */
+    FUTURE_TIMESTAMP,
     /** An initiation whose timestamp is not newer than the last one accepted: a replay. */
     STALE_TIMESTAMP,
     /** The receiver index names nothing we hold. */

@@ -65,6 +65,7 @@ public final class Endpoint {
     private final IndexTable indices;
     private final Map<PeerKey, Peer> peers = new HashMap<>();
     private final TimerQueue timers = new TimerQueue();
+    private final EngineClock clock = new EngineClock();
     private final Reassembler<Session> reassembler;
     private final Counters counters = new Counters();
     private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
@@ -103,6 +104,7 @@ public final class Endpoint {
     /** Starts a handshake with {@code peer} at its located address unless a usable session exists. */
     public void connect(PeerKey peer, long now) {
         checkLive();
+        now = clock.advance(now);
         Peer p = peerFor(peer);
         connect(p, now);
     }
@@ -110,6 +112,7 @@ public final class Endpoint {
     /** As {@link #connect(PeerKey, long)}, sending the initiation to {@code address} (e.g. from a node record). */
     public void connect(PeerKey peer, InetSocketAddress address, long now) {
         checkLive();
+        now = clock.advance(now);
         Peer p = peerFor(peer);
         p.endpoint = Objects.requireNonNull(address, "address");
         connect(p, now);
@@ -128,6 +131,7 @@ public final class Endpoint {
      */
     public SendStatus send(PeerKey peer, byte[] message, long now) {
         checkLive();
+        now = clock.advance(now);
         if (message.length > Constants.MAX_MESSAGE_LENGTH) {
             return SendStatus.TOO_LARGE;
         }
@@ -165,6 +169,7 @@ public final class Endpoint {
     /** Ends the sessions with {@code peer}, telling it with a CLOSE frame when a session can still send. */
     public void close(PeerKey peer, long now) {
         checkLive();
+        now = clock.advance(now);
         Peer p = peers.get(peer);
         if (p == null) {
             return;
@@ -178,6 +183,7 @@ public final class Endpoint {
 
     /** Whether {@code peer} has a session we can send on now. */
     public boolean isEstablished(PeerKey peer, long now) {
+        now = clock.advance(now);
         Peer p = peers.get(peer);
         return p != null && p.current != null && p.current.canSend(now);
     }
@@ -190,6 +196,7 @@ public final class Endpoint {
      */
     public void handleDatagram(byte[] buf, int off, int len, InetSocketAddress from, long now) {
         checkLive();
+        now = clock.advance(now);
         counters.packetsIn++;
         counters.bytesIn += len;
         try {
@@ -214,6 +221,7 @@ public final class Endpoint {
     /** Runs every timer due at {@code now}: retries, keepalives, rekeys, expiry. */
     public void tick(long now) {
         checkLive();
+        now = clock.advance(now);
         counters.fragmentedMessagesExpired += reassembler.expire(now);
         for (Peer p; (p = timers.pollDue(now)) != null; ) {
             onTimers(p, now);
@@ -233,7 +241,7 @@ public final class Endpoint {
 
     /** When {@link #tick} must next be called, or {@link Constants#NO_DEADLINE}. */
     public long nextDeadline() {
-        return Peer.min(timers.peekDeadline(), reassembler.nextExpiry());
+        return clock.toCaller(Peer.min(timers.peekDeadline(), reassembler.nextExpiry()));
     }
 
     /** A snapshot of the counters. */
@@ -301,8 +309,12 @@ public final class Endpoint {
         if (!config.trust().test(init.identity())) {
             init.state().destroy();
             counters.drop(DropReason.REFUSED_BY_POLICY);
-            LOG.info("refused a handshake from {}: not allowed by the trust policy", init.identity());
             events.add(new EngineEvent.PeerRefused(init.identity()));
+            return;
+        }
+        if (Tai64n.compare(init.timestamp(), latestAcceptableTimestamp()) > 0) {
+            init.state().destroy();
+            counters.drop(DropReason.FUTURE_TIMESTAMP);
             return;
         }
         if (!peers.containsKey(init.identity()) && !makeRoomForPeer(now)) {
@@ -455,8 +467,11 @@ public final class Endpoint {
             p.pending = null;
         }
         byte[] timestamp = Tai64n.fromUnixNanos(config.wallClock().unixNanos());
-        if (p.lastTimestampSent != null && Tai64n.compare(timestamp, p.lastTimestampSent) <= 0) {
-            // Spec §6.3: strictly increasing even if the wall clock went back.
+        if (p.lastTimestampSent != null && Tai64n.compare(timestamp, p.lastTimestampSent) <= 0
+                && Tai64n.compare(p.lastTimestampSent, latestAcceptableTimestamp()) <= 0) {
+            // Spec §6.3: strictly increasing even if the wall clock went back; but a timestamp sent
+            // while our clock ran far ahead was refused by any responder whose clock agrees with
+            // ours now, so there is nothing to stay above.
             timestamp = Tai64n.plusOneNano(p.lastTimestampSent);
         }
         p.lastTimestampSent = timestamp;
@@ -798,6 +813,11 @@ public final class Endpoint {
             }
         }
         return peers.size() < config.maxPeers();
+    }
+
+    /** The greatest initiation timestamp a responder accepts now: its wall clock + MAX_TIMESTAMP_AHEAD (§6.3). */
+    private byte[] latestAcceptableTimestamp() {
+        return Tai64n.exactFromUnixNanos(config.wallClock().unixNanos() + Constants.MAX_TIMESTAMP_AHEAD);
     }
 
     /** Whether our key sorts below {@code peer}'s (unsigned, byte by byte): the tie-break of spec §6.4. */

@@ -17,19 +17,6 @@ import io.mp2p.wire.HandshakeInitiation;
 /** mac1 filtering, cookies under load and per-source rate limiting (spec §4.4, §7). */
 class EngineDosTest {
 
-    /**
-     * An initiation anyone who knows the receiver's public key can make: a valid mac1 (keyed by that
-     * key), no cookie, and random bytes where Noise message 1 should be.
-     */
-    private static byte[] forgedInitiation(SplittableRandom r, byte[] mac1Key) {
-        byte[] d = new byte[HandshakeInitiation.LENGTH];
-        r.nextBytes(d);
-        HandshakeInitiation.writeHeader(d, 0, 1, r.nextInt());
-        Mac1.compute(mac1Key, d, 0, HandshakeInitiation.MAC1_OFFSET, d, HandshakeInitiation.MAC1_OFFSET);
-        java.util.Arrays.fill(d, HandshakeInitiation.MAC2_OFFSET, HandshakeInitiation.LENGTH, (byte) 0);
-        return d;
-    }
-
     @Test
     void aNodeSharingTheGroupDropsHandshakesForOthersWithoutAnyDiffieHellman() {
         SimNetwork net = new SimNetwork(80);
@@ -76,7 +63,7 @@ class EngineDosTest {
         boolean started = false;
         for (int second = 0; second < 10; second++) {
             for (int i = 0; i < floodPerSecond; i++) {
-                byte[] d = forgedInitiation(r, mac1Key);
+                byte[] d = DosPackets.forgedInitiation(r, mac1Key);
                 b.engine.handleDatagram(d, 0, d.length, attacker, net.now);
                 if (i % 100 == 0) {
                     net.run(seconds(1.0 / (floodPerSecond / 100.0)));
@@ -118,7 +105,7 @@ class EngineDosTest {
         SplittableRandom r = new SplittableRandom(86);
         InetSocketAddress other = new InetSocketAddress(SimNetwork.addr(new byte[] {10, 7, 7, 7}), 7);
         for (int i = 0; i < 10; i++) {
-            byte[] d = forgedInitiation(r, key);
+            byte[] d = DosPackets.forgedInitiation(r, key);
             b.engine.handleDatagram(d, 0, d.length, other, net.now);
         }
         a.engine.send(b.key(), "hi".getBytes(), net.now);
@@ -131,7 +118,7 @@ class EngineDosTest {
         // The same cookie-bearing initiation, 20 times at once from a's source: the burst passes (and is then
         // refused as stale), the rest is rate limited before any Diffie-Hellman.
         for (int i = 0; i < 10; i++) {
-            byte[] d = forgedInitiation(r, key);
+            byte[] d = DosPackets.forgedInitiation(r, key);
             b.engine.handleDatagram(d, 0, d.length, other, net.now);
         }
         long noiseBefore = b.engine.metrics().noiseMessagesProcessed();
