@@ -47,11 +47,10 @@ public final class Constants {
     /** Messages queued per peer while its handshake runs. */
     public static final int MAX_QUEUED_MESSAGES = 1024;
     /**
-     * Bytes of incomplete fragmented messages held per session. Reassembly is keyed by session, so a
-     * restarted peer (whose message ids start again) gets a clean slate; a peer holds at most three
-     * sessions, so at most three times this.
+     * Bytes charged for incomplete fragmented messages of one peer (all its sessions): what was
+     * received plus the overheads of {@link io.mp2p.fragment.Reassembler}.
      */
-    public static final long MAX_REASSEMBLY_BYTES_PER_SESSION = 1L << 20;
+    public static final long MAX_REASSEMBLY_BYTES_PER_PEER = 1L << 20;
     /** Bytes of incomplete fragmented messages held in total. */
     public static final long MAX_REASSEMBLY_BYTES_TOTAL = 16L << 20;
     /** Time for a fragmented message to complete. */

@@ -89,8 +89,8 @@ public final class Endpoint {
         this.rateLimiter = new RateLimiter(Constants.RATE_LIMIT_PER_SECOND, Constants.RATE_LIMIT_BURST,
                 Constants.RATE_LIMIT_TABLE_SIZE);
         this.indices = new IndexTable(config.random());
-        this.reassembler = new Reassembler<>(config.maxReassemblyBytesPerSession(), config.maxReassemblyBytesTotal(),
-                config.reassemblyTimeout());
+        this.reassembler = new Reassembler<>(config.maxReassemblyBytesPerPeer(), config.maxReassemblyBytesTotal(),
+                config.reassemblyTimeout(), session -> session.peer);
         this.sealBuffer = new byte[config.maxPlaintext()];
     }
 
@@ -252,7 +252,8 @@ public final class Endpoint {
                 pending++;
             }
         }
-        return counters.snapshot(liveSessions, peers.size(), pending, reassembler.bytesHeld());
+        return counters.snapshot(liveSessions, peers.size(), pending, reassembler.bytesHeld(),
+                reassembler.evictedCount());
     }
 
     /** Wipes every key this engine holds. The engine cannot be used afterwards. */
@@ -412,6 +413,7 @@ public final class Endpoint {
         p.pending = null;
         p.retryAt = Peer.NONE;
         p.unconfirmedAt = Peer.NONE;
+        p.lastTimestampAnswered = pending.timestamp;
         Session s = newSession(p, pending.localIndex, response.remoteIndex(), true, pending.suite, response.keys(), now);
         // Spec §6.4 (WireGuard's rotation): an unconfirmed next becomes previous and the old current goes;
         // otherwise current becomes previous. The old previous is wiped either way.
@@ -467,12 +469,16 @@ public final class Endpoint {
             p.pending = null;
         }
         byte[] timestamp = Tai64n.fromUnixNanos(config.wallClock().unixNanos());
-        if (p.lastTimestampSent != null && Tai64n.compare(timestamp, p.lastTimestampSent) <= 0
-                && Tai64n.compare(p.lastTimestampSent, latestAcceptableTimestamp()) <= 0) {
-            // Spec §6.3: strictly increasing even if the wall clock went back; but a timestamp sent
-            // while our clock ran far ahead was refused by any responder whose clock agrees with
-            // ours now, so there is nothing to stay above.
-            timestamp = Tai64n.plusOneNano(p.lastTimestampSent);
+        byte[] floor = p.lastTimestampSent;
+        if (floor != null && floor != p.lastTimestampAnswered
+                && Tai64n.compare(floor, latestAcceptableTimestamp()) > 0) {
+            // Spec §6.3: sent while our clock ran far ahead and never answered; a responder whose
+            // clock agrees with ours now refused it, so only the last answered one must be exceeded.
+            floor = p.lastTimestampAnswered;
+        }
+        if (floor != null && Tai64n.compare(timestamp, floor) <= 0) {
+            // Spec §6.3: strictly increasing even if the wall clock went back.
+            timestamp = Tai64n.plusOneNano(floor);
         }
         p.lastTimestampSent = timestamp;
         int localIndex = indices.allocate();
@@ -485,7 +491,7 @@ public final class Endpoint {
             throw new IllegalStateException("could not write a handshake initiation", e);
         }
         p.cookies.addMacs(packet, 0, packet.length, now);
-        p.pending = new PendingHandshake(p, localIndex, config.suite(), hs);
+        p.pending = new PendingHandshake(p, localIndex, config.suite(), hs, timestamp);
         indices.put(localIndex, p.pending);
         p.attempts++;
         p.retryAt = now + Constants.REKEY_TIMEOUT + jitter();
@@ -823,6 +829,21 @@ public final class Endpoint {
     /** Whether our key sorts below {@code peer}'s (unsigned, byte by byte): the tie-break of spec §6.4. */
     private boolean yieldsTo(PeerKey peer) {
         return java.util.Arrays.compareUnsigned(self.encoded(), peer.encoded()) < 0;
+    }
+
+    /**
+     * For tests in this package, playing an authenticated but hostile peer: seals {@code plaintext}
+     * (any frames, valid or not) on the current session with {@code peer}; false if there is none.
+     */
+    boolean sealFramesForTest(PeerKey peer, byte[] plaintext, long now) {
+        now = clock.advance(now);
+        Peer p = peers.get(peer);
+        if (p == null || p.current == null || !p.current.canSend(now)) {
+            return false;
+        }
+        System.arraycopy(plaintext, 0, sealBuffer, 0, plaintext.length);
+        seal(p, p.current, plaintext.length);
+        return true;
     }
 
     /** For tests in this package: the state held for {@code key}, or null. */

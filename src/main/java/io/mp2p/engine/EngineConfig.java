@@ -32,7 +32,7 @@ public final class EngineConfig {
     private final RandomSource random;
     private final WallClock wallClock;
     private final int maxQueuedMessages;
-    private final long maxReassemblyBytesPerSession;
+    private final long maxReassemblyBytesPerPeer;
     private final long maxReassemblyBytesTotal;
     private final long reassemblyTimeout;
     private final int handshakeLoadThreshold;
@@ -48,7 +48,7 @@ public final class EngineConfig {
         this.random = b.random;
         this.wallClock = b.wallClock;
         this.maxQueuedMessages = b.maxQueuedMessages;
-        this.maxReassemblyBytesPerSession = b.maxReassemblyBytesPerSession;
+        this.maxReassemblyBytesPerPeer = b.maxReassemblyBytesPerPeer;
         this.maxReassemblyBytesTotal = b.maxReassemblyBytesTotal;
         this.reassemblyTimeout = b.reassemblyTimeout;
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
@@ -96,8 +96,9 @@ public final class EngineConfig {
         return maxQueuedMessages;
     }
 
-    public long maxReassemblyBytesPerSession() {
-        return maxReassemblyBytesPerSession;
+    /** Bytes charged for one peer's incomplete fragmented messages before its fragments are refused. */
+    public long maxReassemblyBytesPerPeer() {
+        return maxReassemblyBytesPerPeer;
     }
 
     public long maxReassemblyBytesTotal() {
@@ -139,7 +140,7 @@ public final class EngineConfig {
         private RandomSource random;
         private WallClock wallClock;
         private int maxQueuedMessages = Constants.MAX_QUEUED_MESSAGES;
-        private long maxReassemblyBytesPerSession = Constants.MAX_REASSEMBLY_BYTES_PER_SESSION;
+        private long maxReassemblyBytesPerPeer = Constants.MAX_REASSEMBLY_BYTES_PER_PEER;
         private long maxReassemblyBytesTotal = Constants.MAX_REASSEMBLY_BYTES_TOTAL;
         private long reassemblyTimeout = Constants.REASSEMBLY_TIMEOUT;
         private int handshakeLoadThreshold = Constants.HANDSHAKE_LOAD_THRESHOLD;
@@ -194,8 +195,12 @@ public final class EngineConfig {
             return this;
         }
 
-        public Builder reassemblyLimits(long perSession, long total, long timeoutNanos) {
-            this.maxReassemblyBytesPerSession = positive(perSession, "perSession");
+        /**
+         * Bounds of fragment reassembly (spec §8): bytes charged per peer and in total, and the time
+         * a fragmented message has to complete.
+         */
+        public Builder reassemblyLimits(long perPeer, long total, long timeoutNanos) {
+            this.maxReassemblyBytesPerPeer = positive(perPeer, "perPeer");
             this.maxReassemblyBytesTotal = positive(total, "total");
             this.reassemblyTimeout = positive(timeoutNanos, "timeoutNanos");
             return this;

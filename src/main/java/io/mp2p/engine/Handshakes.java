@@ -11,6 +11,7 @@ import io.mp2p.identity.PeerKey;
 import io.mp2p.noise.CipherStatePair;
 import io.mp2p.noise.HandshakeState;
 import io.mp2p.noise.NoiseException;
+import io.mp2p.noise.NoiseProtocol;
 import io.mp2p.wire.HandshakeInitiation;
 import io.mp2p.wire.HandshakeResponse;
 import io.mp2p.wire.InitiationPayload;
@@ -30,11 +31,17 @@ final class Handshakes {
     private final RandomSource random;
     private final Counters counters;
 
+    private final java.util.Map<CipherSuite, NoiseProtocol> protocols = new java.util.EnumMap<>(CipherSuite.class);
+
     Handshakes(DhKeyPair staticKey, PeerKey self, RandomSource random, Counters counters) {
         this.staticKey = staticKey;
         this.self = self;
         this.random = random;
         this.counters = counters;
+        for (CipherSuite suite : CipherSuite.values()) {
+            NoiseProtocol p = suite.protocol();
+            protocols.put(suite, p.withDh(new CountingDh(p.dh(), counters)));
+        }
     }
 
     /** An initiation's clear header bound into the handshake: "mp2p/1" || initiation[0..8). */
@@ -52,7 +59,7 @@ final class Handshakes {
     HandshakeState writeInitiation(byte[] packet, CipherSuite suite, int localIndex, byte[] remoteStatic,
                                    byte[] timestamp, InetSocketAddress replyAddress) throws NoiseException {
         HandshakeInitiation.writeHeader(packet, 0, suite.id(), localIndex);
-        HandshakeState hs = HandshakeState.builder(suite.protocol()).initiator(true).prologue(prologue(packet, 0))
+        HandshakeState hs = HandshakeState.builder(protocols.get(suite)).initiator(true).prologue(prologue(packet, 0))
                 .localStatic(staticKey).remoteStatic(remoteStatic).random(random).build();
         byte[] payload = InitiationPayload.encode(self, timestamp, replyAddress);
         counters.noiseMessagesProcessed++;
@@ -75,7 +82,7 @@ final class Handshakes {
      */
     InitiationResult readInitiation(byte[] buf, int off, HandshakeInitiation header) {
         CipherSuite suite = CipherSuite.fromId(header.suite());
-        HandshakeState hs = HandshakeState.builder(suite.protocol()).initiator(false).prologue(prologue(buf, off))
+        HandshakeState hs = HandshakeState.builder(protocols.get(suite)).initiator(false).prologue(prologue(buf, off))
                 .localStatic(staticKey).random(random).build();
         byte[] payload = new byte[InitiationPayload.LENGTH];
         int n;

@@ -37,6 +37,8 @@ final class Peer {
     int nextMessageId;
 
     byte[] lastTimestampSent;
+    /** The timestamp of the last of our initiations that was answered: the responder's bar is at least this. */
+    byte[] lastTimestampAnswered;
     byte[] greatestTimestampAccepted;
     /** Whether a SessionEstablished was reported and no SessionClosed since. */
     boolean announced;

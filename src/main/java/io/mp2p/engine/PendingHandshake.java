@@ -11,9 +11,12 @@ final class PendingHandshake {
     final int localIndex;
     final CipherSuite suite;
     final HandshakeState state;
+    /** The initiation's timestamp: once answered, the responder's bar is at least this (spec §6.3). */
+    final byte[] timestamp;
     int failedResponses;
 
-    PendingHandshake(Peer peer, int localIndex, CipherSuite suite, HandshakeState state) {
+    PendingHandshake(Peer peer, int localIndex, CipherSuite suite, HandshakeState state, byte[] timestamp) {
+        this.timestamp = timestamp;
         this.peer = peer;
         this.localIndex = localIndex;
         this.suite = suite;
