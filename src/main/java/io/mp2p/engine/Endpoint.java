@@ -147,7 +147,7 @@ public final class Endpoint {
         }
         SendStatus status = SendStatus.QUEUED;
         if (p.queue.size() >= config.maxQueuedMessages()) {
-            p.queue.pollFirst();
+            java.util.Arrays.fill(p.queue.pollFirst(), (byte) 0);
             counters.messagesDroppedUnsent++;
             status = SendStatus.QUEUED_DROPPED_OLDEST;
         }
@@ -739,9 +739,7 @@ public final class Endpoint {
             p.pending.destroy();
             p.pending = null;
         }
-        int dropped = p.queue.size();
-        p.queue.clear();
-        counters.messagesDroppedUnsent += dropped;
+        int dropped = dropQueue(p);
         counters.handshakesFailed++;
         p.attempts = 0;
         events.add(new EngineEvent.HandshakeFailed(p.key, attempts, elapsed, dropped));
@@ -749,13 +747,21 @@ public final class Endpoint {
 
     private void closePeer(Peer p, CloseReason reason) {
         wipeAll(p);
-        int dropped = p.queue.size();
-        p.queue.clear();
-        counters.messagesDroppedUnsent += dropped;
+        int dropped = dropQueue(p);
         if (p.announced) {
             p.announced = false;
             events.add(new EngineEvent.SessionClosed(p.key, reason));
         }
+    }
+
+    /** Drops the messages waiting for a session, zeroing our copies of them (spec §6.9); returns how many. */
+    private int dropQueue(Peer p) {
+        int dropped = p.queue.size();
+        for (byte[] m; (m = p.queue.pollFirst()) != null; ) {
+            java.util.Arrays.fill(m, (byte) 0);
+        }
+        counters.messagesDroppedUnsent += dropped;
+        return dropped;
     }
 
     private void wipeAll(Peer p) {
