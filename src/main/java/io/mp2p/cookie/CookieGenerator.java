@@ -21,19 +21,21 @@ import io.mp2p.wire.CookieReply;
  * }</pre>
  */
 public final class CookieGenerator implements Destroyable {
-    private final byte[] mac1Key;
-    private final byte[] cookieKey;
-    private final byte[] lastMac1 = new byte[CookieConstants.MAC_LENGTH];
+    /*
+     * Keys are derived when needed and arrays allocated at first use, so that the generator of a
+     * peer that only ever gets one response from us (a half-open peer, spec §8) stays small.
+     */
+    private final PeerKey remote;
+    private byte[] lastMac1;
     private boolean hasLastMac1;
-    private final byte[] cookie = new byte[CookieConstants.COOKIE_LENGTH];
+    private byte[] cookie;
     private boolean hasCookie;
     private long cookieReceivedAt;
     private boolean destroyed;
 
     /** A generator for packets addressed to {@code remote}. */
     public CookieGenerator(PeerKey remote) {
-        this.mac1Key = Mac1.key(remote);
-        this.cookieKey = Hmac.labelledKey(CookieConstants.COOKIE_LABEL, remote);
+        this.remote = remote;
     }
 
     /**
@@ -49,7 +51,10 @@ public final class CookieGenerator implements Destroyable {
         }
         int mac1Off = off + len - CookieConstants.MACS_LENGTH;
         int mac2Off = mac1Off + CookieConstants.MAC_LENGTH;
-        Mac1.compute(mac1Key, packet, off, mac1Off - off, packet, mac1Off);
+        Mac1.compute(Mac1.key(remote), packet, off, mac1Off - off, packet, mac1Off);
+        if (lastMac1 == null) {
+            lastMac1 = new byte[CookieConstants.MAC_LENGTH];
+        }
         System.arraycopy(packet, mac1Off, lastMac1, 0, CookieConstants.MAC_LENGTH);
         hasLastMac1 = true;
         if (hasCookie && now - cookieReceivedAt < CookieConstants.COOKIE_USABLE_NANOS) {
@@ -57,6 +62,19 @@ public final class CookieGenerator implements Destroyable {
         } else {
             Arrays.fill(packet, mac2Off, mac2Off + CookieConstants.MAC_LENGTH, (byte) 0);
         }
+    }
+
+    /**
+     * Writes mac1 keyed by {@code remote} and a zero mac2, as {@link #addMacs} does without a
+     * cookie, remembering nothing: for packets no CookieReply answers (HandshakeResponse).
+     */
+    public static void addMacsWithoutCookie(PeerKey remote, byte[] packet, int off, int len) {
+        if (len < CookieConstants.MACS_LENGTH) {
+            throw new IllegalArgumentException("a handshake packet is longer than its two MACs, got " + len + " bytes");
+        }
+        int mac1Off = off + len - CookieConstants.MACS_LENGTH;
+        Mac1.compute(Mac1.key(remote), packet, off, mac1Off - off, packet, mac1Off);
+        Arrays.fill(packet, mac1Off + CookieConstants.MAC_LENGTH, off + len, (byte) 0);
     }
 
     /**
@@ -73,10 +91,13 @@ public final class CookieGenerator implements Destroyable {
         }
         byte[] plain = new byte[CookieConstants.COOKIE_LENGTH];
         try {
-            CookieCrypto.open(cookieKey, buf, off, lastMac1, plain);
+            CookieCrypto.open(Hmac.labelledKey(CookieConstants.COOKIE_LABEL, remote), buf, off, lastMac1, plain);
         } catch (GeneralSecurityException e) {
             Arrays.fill(plain, (byte) 0);
             return CookieResult.DECRYPT_FAILED;
+        }
+        if (cookie == null) {
+            cookie = new byte[CookieConstants.COOKIE_LENGTH];
         }
         System.arraycopy(plain, 0, cookie, 0, CookieConstants.COOKIE_LENGTH);
         Arrays.fill(plain, (byte) 0);
@@ -89,7 +110,9 @@ public final class CookieGenerator implements Destroyable {
     /** Zeroes the cookie; later packets carry a zero mac2 until a new reply is accepted. */
     @Override
     public synchronized void destroy() {
-        Arrays.fill(cookie, (byte) 0);
+        if (cookie != null) {
+            Arrays.fill(cookie, (byte) 0);
+        }
         hasCookie = false;
         destroyed = true;
     }

@@ -68,6 +68,12 @@ public final class Constants {
      * forgotten to make room, and a new initiator is refused if none can be.
      */
     public static final int MAX_PEERS = 65_536;
+    /**
+     * A stranger (a peer admitted by its initiation that has not confirmed a session) is not
+     * evicted for a newcomer before it has had this long to confirm: the genuine initiator's first
+     * transport packet arrives one round trip after our response.
+     */
+    public static final long STRANGER_GRACE = TimeUnit.SECONDS.toNanos(1);
     /** How often a full peer table may be scanned for peers to forget, so that a flood cannot make every packet pay for a scan. */
     public static final long PEER_EVICTION_INTERVAL = TimeUnit.SECONDS.toNanos(1);
     /** Failed responses read per pending handshake before it stops reading them. */

@@ -2,8 +2,6 @@ package io.mp2p.engine;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 
 import org.slf4j.Logger;
@@ -63,7 +61,7 @@ public final class Endpoint {
     private final LoadDetector load;
     private final RateLimiter rateLimiter;
     private final IndexTable indices;
-    private final Map<PeerKey, Peer> peers = new HashMap<>();
+    private final PeerTable table;
     private final TimerQueue timers = new TimerQueue();
     private final EngineClock clock = new EngineClock();
     private final Reassembler<Session> reassembler;
@@ -74,7 +72,6 @@ public final class Endpoint {
     private final byte[] sealBuffer;
     private final FrameDispatcher dispatcher = new FrameDispatcher();
     private int liveSessions;
-    private long lastEviction = Peer.NONE;
     private boolean destroyed;
 
     /** An engine for {@code config.identity()}; the identity stays owned by the caller. */
@@ -89,6 +86,7 @@ public final class Endpoint {
         this.rateLimiter = new RateLimiter(Constants.RATE_LIMIT_PER_SECOND, Constants.RATE_LIMIT_BURST,
                 Constants.RATE_LIMIT_TABLE_SIZE);
         this.indices = new IndexTable(config.random());
+        this.table = new PeerTable(config.maxPeers(), config.knownPeers());
         this.reassembler = new Reassembler<>(config.maxReassemblyBytesPerPeer(), config.maxReassemblyBytesTotal(),
                 config.reassemblyTimeout(), session -> session.peer);
         this.sealBuffer = new byte[config.maxPlaintext()];
@@ -146,12 +144,12 @@ public final class Endpoint {
             return SendStatus.SENT;
         }
         SendStatus status = SendStatus.QUEUED;
-        if (p.queue.size() >= config.maxQueuedMessages()) {
-            java.util.Arrays.fill(p.queue.pollFirst(), (byte) 0);
+        if (p.queued() >= config.maxQueuedMessages()) {
+            java.util.Arrays.fill(p.dequeue(), (byte) 0);
             counters.messagesDroppedUnsent++;
             status = SendStatus.QUEUED_DROPPED_OLDEST;
         }
-        p.queue.addLast(message.clone());
+        p.enqueue(message.clone());
         if (p.pending == null) {
             if (p.next != null && p.next.canReceive(now)) {
                 // Spec §6.5 "unconfirmed": the initiator's first packet will confirm next shortly.
@@ -170,7 +168,7 @@ public final class Endpoint {
     public void close(PeerKey peer, long now) {
         checkLive();
         now = clock.advance(now);
-        Peer p = peers.get(peer);
+        Peer p = table.get(peer);
         if (p == null) {
             return;
         }
@@ -184,7 +182,7 @@ public final class Endpoint {
     /** Whether {@code peer} has a session we can send on now. */
     public boolean isEstablished(PeerKey peer, long now) {
         now = clock.advance(now);
-        Peer p = peers.get(peer);
+        Peer p = table.get(peer);
         return p != null && p.current != null && p.current.canSend(now);
     }
 
@@ -247,12 +245,12 @@ public final class Endpoint {
     /** A snapshot of the counters. */
     public EngineMetrics metrics() {
         int pending = 0;
-        for (Peer p : peers.values()) {
+        for (Peer p : table.all()) {
             if (p.pending != null) {
                 pending++;
             }
         }
-        return counters.snapshot(liveSessions, peers.size(), pending, reassembler.bytesHeld(),
+        return counters.snapshot(liveSessions, table.size(), pending, reassembler.bytesHeld(),
                 reassembler.evictedCount());
     }
 
@@ -261,9 +259,9 @@ public final class Endpoint {
         if (destroyed) {
             return;
         }
-        for (Peer p : peers.values()) {
+        for (Peer p : table.all()) {
             wipeAll(p);
-            p.cookies.destroy();
+            p.destroyCookies();
         }
         cookieChecker.destroy();
         staticKey.destroy();
@@ -318,12 +316,12 @@ public final class Endpoint {
             counters.drop(DropReason.FUTURE_TIMESTAMP);
             return;
         }
-        if (!peers.containsKey(init.identity()) && !makeRoomForPeer(now)) {
+        Peer p = table.admit(init.identity(), now, this::evict);
+        if (p == null) {
             init.state().destroy();
             counters.drop(DropReason.TOO_MANY_PEERS);
             return;
         }
-        Peer p = peerFor(init.identity());
         if (p.greatestTimestampAccepted != null && Tai64n.compare(init.timestamp(), p.greatestTimestampAccepted) <= 0) {
             init.state().destroy();
             counters.drop(DropReason.STALE_TIMESTAMP);
@@ -342,7 +340,7 @@ public final class Endpoint {
         p.greatestTimestampAccepted = init.timestamp();
         InetSocketAddress replyTo = init.replyAddress() != null ? init.replyAddress() : from;
         p.endpoint = replyTo;
-        p.cookies.addMacs(packet, 0, packet.length, now);
+        p.addResponseMacs(packet, now);
         if (p.pending != null && yieldsTo(p.key)) {
             // Spec §6.4, simultaneous initiation: the side with the lower key gives up its own
             // initiation, so that both end on the one session the higher key initiated.
@@ -449,7 +447,7 @@ public final class Endpoint {
             counters.drop(owner == null ? DropReason.UNKNOWN_INDEX : DropReason.UNEXPECTED);
             return;
         }
-        CookieResult r = pending.peer.cookies.consumeReply(buf, off, len, now);
+        CookieResult r = pending.peer.cookies().consumeReply(buf, off, len, now);
         if (r != CookieResult.ACCEPTED) {
             counters.drop(r == CookieResult.NO_PENDING_MAC ? DropReason.UNEXPECTED
                     : DropReason.BAD_COOKIE_REPLY);
@@ -485,17 +483,20 @@ public final class Endpoint {
         byte[] packet = new byte[HandshakeInitiation.LENGTH];
         HandshakeState hs;
         try {
-            hs = handshakes.writeInitiation(packet, config.suite(), localIndex, p.x25519PublicKey, timestamp,
+            hs = handshakes.writeInitiation(packet, config.suite(), localIndex, p.key.x25519PublicKey(), timestamp,
                     config.replyAddress());
         } catch (NoiseException e) {
             throw new IllegalStateException("could not write a handshake initiation", e);
         }
-        p.cookies.addMacs(packet, 0, packet.length, now);
+        p.cookies().addMacs(packet, 0, packet.length, now);
         p.pending = new PendingHandshake(p, localIndex, config.suite(), hs, timestamp);
         indices.put(localIndex, p.pending);
         p.attempts++;
         p.retryAt = now + Constants.REKEY_TIMEOUT + jitter();
         counters.handshakesInitiated++;
+        if (p.endpoint == null) {
+            p.endpoint = config.peerLocator().apply(p.key);
+        }
         emit(p.endpoint, packet);
     }
 
@@ -553,6 +554,7 @@ public final class Endpoint {
             confirm(p, s, now);
         }
         p.newHandshakeAt = Peer.NONE;
+        table.active(p, now);
         dispatcher.begin(s, now);
         Frames.visit(openBuffer, 0, plainLength, dispatcher);
         if (dispatcher.closed) {
@@ -587,7 +589,7 @@ public final class Endpoint {
     /** Sends what waited for a session; true if anything was sent. */
     private boolean flushQueue(Peer p, Session s, long now) {
         boolean sent = false;
-        for (byte[] m; s.canSend(now) && (m = p.queue.pollFirst()) != null; ) {
+        for (byte[] m; s.canSend(now) && (m = p.dequeue()) != null; ) {
             sendMessage(p, s, m, now);
             sent = true;
         }
@@ -756,8 +758,8 @@ public final class Endpoint {
 
     /** Drops the messages waiting for a session, zeroing our copies of them (spec §6.9); returns how many. */
     private int dropQueue(Peer p) {
-        int dropped = p.queue.size();
-        for (byte[] m; (m = p.queue.pollFirst()) != null; ) {
+        int dropped = p.queued();
+        for (byte[] m; (m = p.dequeue()) != null; ) {
             java.util.Arrays.fill(m, (byte) 0);
         }
         counters.messagesDroppedUnsent += dropped;
@@ -801,30 +803,14 @@ public final class Endpoint {
 
     // ------------------------------------------------------------------ helpers
 
-    /**
-     * Whether a new peer fits: when the table is full, forgets peers that hold nothing (no session,
-     * handshake, queued message or timer), at most once per PEER_EVICTION_INTERVAL. A forgotten peer's
-     * greatest timestamp goes with it, as after a restart: a replay of its old initiation could then
-     * get an answer, but never a session, since only the real initiator can confirm it.
-     */
-    private boolean makeRoomForPeer(long now) {
-        if (peers.size() < config.maxPeers()) {
-            return true;
+    /** A peer that gave way in the peer table (§8): everything it holds is wiped. */
+    private void evict(Peer p) {
+        wipeAll(p);
+        dropQueue(p);
+        if (p.announced) {
+            p.announced = false;
+            events.add(new EngineEvent.SessionClosed(p.key, CloseReason.EVICTED));
         }
-        if (lastEviction != Peer.NONE && now - lastEviction < Constants.PEER_EVICTION_INTERVAL) {
-            return false;
-        }
-        lastEviction = now;
-        var it = peers.values().iterator();
-        while (it.hasNext()) {
-            Peer p = it.next();
-            if (!p.hasSession() && p.pending == null && p.queue.isEmpty() && p.nextDeadline() == Peer.NONE
-                    && p.scheduledAt == Peer.NONE) {
-                p.cookies.destroy();
-                it.remove();
-            }
-        }
-        return peers.size() < config.maxPeers();
     }
 
     /** The greatest initiation timestamp a responder accepts now: its wall clock + MAX_TIMESTAMP_AHEAD (§6.3). */
@@ -843,7 +829,7 @@ public final class Endpoint {
      */
     boolean sealFramesForTest(PeerKey peer, byte[] plaintext, long now) {
         now = clock.advance(now);
-        Peer p = peers.get(peer);
+        Peer p = table.get(peer);
         if (p == null || p.current == null || !p.current.canSend(now)) {
             return false;
         }
@@ -854,16 +840,11 @@ public final class Endpoint {
 
     /** For tests in this package: the state held for {@code key}, or null. */
     Peer peerState(PeerKey key) {
-        return peers.get(key);
+        return table.get(key);
     }
 
     private Peer peerFor(PeerKey key) {
-        Peer p = peers.get(key);
-        if (p == null) {
-            p = new Peer(key, config.peerLocator().apply(key));
-            peers.put(key, p);
-        }
-        return p;
+        return table.addressed(key);
     }
 
     private void emit(InetSocketAddress destination, byte[] packet) {

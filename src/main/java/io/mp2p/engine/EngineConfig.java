@@ -37,6 +37,7 @@ public final class EngineConfig {
     private final long reassemblyTimeout;
     private final int handshakeLoadThreshold;
     private final int maxPeers;
+    private final Predicate<PeerKey> knownPeers;
 
     private EngineConfig(Builder b) {
         this.identity = b.identity;
@@ -53,6 +54,7 @@ public final class EngineConfig {
         this.reassemblyTimeout = b.reassemblyTimeout;
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
         this.maxPeers = b.maxPeers;
+        this.knownPeers = b.knownPeers;
     }
 
     public static Builder builder(Mp2pIdentity identity) {
@@ -118,6 +120,14 @@ public final class EngineConfig {
         return maxPeers;
     }
 
+    /**
+     * Keys the peer table keeps ahead of every other peer (spec §8): never evicted for a newcomer.
+     * Keys the application addresses are kept so too.
+     */
+    public Predicate<PeerKey> knownPeers() {
+        return knownPeers;
+    }
+
     /** Plaintext bytes one TransportData packet may carry at this path MTU (spec §5, "Sizes"). */
     public int maxPlaintext() {
         return pathMtu - Constants.IP_UDP_OVERHEAD - io.mp2p.wire.TransportData.OVERHEAD;
@@ -145,6 +155,7 @@ public final class EngineConfig {
         private long reassemblyTimeout = Constants.REASSEMBLY_TIMEOUT;
         private int handshakeLoadThreshold = Constants.HANDSHAKE_LOAD_THRESHOLD;
         private int maxPeers = Constants.MAX_PEERS;
+        private Predicate<PeerKey> knownPeers = k -> false;
 
         private Builder(Mp2pIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
@@ -214,6 +225,15 @@ public final class EngineConfig {
         /** Peers kept (default 65,536): bounds the memory an "accept any" node gives to strangers. */
         public Builder maxPeers(int n) {
             this.maxPeers = positive(n, "maxPeers");
+            return this;
+        }
+
+        /**
+         * Keys never evicted from the peer table for a newcomer, e.g. an allow-list that an
+         * accept-any node also keeps (default: none; keys the application addresses are always kept).
+         */
+        public Builder knownPeers(Predicate<PeerKey> known) {
+            this.knownPeers = Objects.requireNonNull(known, "known");
             return this;
         }
 

@@ -131,7 +131,7 @@ class EngineDosTest {
     }
 
     @Test
-    void aFullPeerTableRefusesNewInitiatorsUntilPeersHoldNothing() {
+    void aFullPeerTableGivesTheLeastRecentlyActiveEstablishedPeersPlaceToANewcomer() {
         SimNetwork net = new SimNetwork(87);
         Node server = net.addNode("server", net.newIdentity(), c -> c.maxPeers(3));
         List<Node> clients = new java.util.ArrayList<>();
@@ -140,22 +140,66 @@ class EngineDosTest {
         }
         for (int i = 0; i < 3; i++) {
             clients.get(i).engine.send(server.key(), new byte[] {(byte) i}, net.now);
+            net.run(seconds(1));
         }
+        // c1 and c2 speak again: c0 is the least recently active.
+        clients.get(2).engine.send(server.key(), new byte[] {9}, net.now);
+        clients.get(1).engine.send(server.key(), new byte[] {9}, net.now);
         net.run(seconds(1));
         Node late = clients.get(3);
         late.engine.send(server.key(), new byte[] {3}, net.now);
         net.run(seconds(1));
         EngineMetrics m = server.engine.metrics();
         assertEquals(3, m.peers());
-        assertEquals(3, m.sessionsLive());
-        assertEquals(1, m.drops(DropReason.TOO_MANY_PEERS));
+        assertEquals(0, m.drops(DropReason.TOO_MANY_PEERS));
+        assertEquals(1, server.messagesFrom(late).size());
+        assertEquals(List.of(new EngineEvent.SessionClosed(clients.get(0).key(), CloseReason.EVICTED)),
+                server.eventsOf(EngineEvent.SessionClosed.class));
+        assertEquals(null, server.engine.peerState(clients.get(0).key()));
+    }
+
+    @Test
+    void knownPeersAreNeverEvictedAndAreForgottenOnlyWhenTheyHoldNothing() {
+        SimNetwork net = new SimNetwork(88);
+        List<Node> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(net.addNode("c" + i));
+        }
+        java.util.Set<io.mp2p.identity.PeerKey> listed = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            listed.add(clients.get(i).key());
+        }
+        Node server = net.addNode("server", net.newIdentity(), c -> c.maxPeers(3).knownPeers(listed::contains));
+        for (int i = 0; i < 3; i++) {
+            clients.get(i).engine.send(server.key(), new byte[] {(byte) i}, net.now);
+        }
+        net.run(seconds(1));
+        Node late = clients.get(3);
+        late.engine.send(server.key(), new byte[] {3}, net.now);
+        net.run(seconds(1));
+        assertEquals(1, server.engine.metrics().drops(DropReason.TOO_MANY_PEERS));
         assertTrue(server.messagesFrom(late).isEmpty());
-        // The three sessions expire with no traffic; their peers then hold nothing and make room.
+        // The three sessions expire with no traffic; the known peers then hold nothing and make room.
         net.run(seconds(200));
-        assertEquals(0, server.engine.metrics().sessionsLive());
         late.engine.send(server.key(), new byte[] {4}, net.now);
         net.run(seconds(1));
         assertEquals(1, server.messagesFrom(late).size(), server.engine.metrics().toString());
-        assertEquals(1, server.engine.metrics().peers(), "the three idle peers were forgotten");
+        assertEquals(1, server.engine.metrics().peers(), "the three idle known peers were forgotten");
+    }
+
+    @Test
+    void aStrangerHasTheGraceTimeToConfirmBeforeANewcomerTakesItsPlace() {
+        SimNetwork net = new SimNetwork(89);
+        Node server = net.addNode("server", net.newIdentity(), c -> c.maxPeers(2));
+        HalfOpenMemoryProbe.fill(net, server, 2, net.now);
+        assertEquals(2, server.engine.metrics().peers());
+        net.run(Constants.STRANGER_GRACE / 2);
+        HalfOpenMemoryProbe.fill(net, server, 1, net.now);
+        assertEquals(1, server.engine.metrics().drops(DropReason.TOO_MANY_PEERS), "both strangers are in their grace");
+        net.run(Constants.STRANGER_GRACE);
+        HalfOpenMemoryProbe.fill(net, server, 1, net.now);
+        assertEquals(1, server.engine.metrics().drops(DropReason.TOO_MANY_PEERS));
+        assertEquals(2, server.engine.metrics().peers());
+        assertEquals(2, server.engine.metrics().sessionsLive(), "the oldest stranger's session was wiped");
     }
 }
