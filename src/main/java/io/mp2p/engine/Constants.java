@@ -76,8 +76,13 @@ public final class Constants {
     public static final long STRANGER_GRACE = TimeUnit.SECONDS.toNanos(1);
     /** How often a full peer table may be scanned for peers to forget, so that a flood cannot make every packet pay for a scan. */
     public static final long PEER_EVICTION_INTERVAL = TimeUnit.SECONDS.toNanos(1);
-    /** Failed responses read per pending handshake before it stops reading them. */
-    public static final int MAX_FAILED_RESPONSES = 8;
+    /**
+     * Cookie replies a node computes per second under load (spec §7): each costs one DH, so this
+     * bounds that work (1,000 a second is about 5% of one core here); beyond it, no reply.
+     */
+    public static final int COOKIE_REPLY_RATE = 1000;
+    /** Cookie replies at once: an eighth of a second's worth. */
+    public static final int COOKIE_REPLY_BURST = 125;
 
     /** "No deadline": what {@link Endpoint#nextDeadline()} returns when nothing is scheduled. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;

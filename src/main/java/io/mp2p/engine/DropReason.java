@@ -13,6 +13,8 @@ public enum DropReason {
     UNSUPPORTED_VERSION,
     /** mac1 does not match our key: garbage, or a packet for another node sharing the group. */
     BAD_MAC1,
+    /** A response whose response_auth is wrong: forged by someone who saw the initiation, or corrupted. */
+    BAD_RESPONSE_AUTH,
     /** Under load and no valid cookie: answered with a CookieReply. */
     COOKIE_REQUIRED,
     /** Under load and over the per-source rate. */

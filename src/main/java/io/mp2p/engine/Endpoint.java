@@ -67,9 +67,9 @@ public final class Endpoint {
         this.reassembler = new Reassembler<>(config.maxReassemblyBytesPerPeer(), config.maxReassemblyBytesTotal(),
                 config.reassemblyTimeout(), session -> session.peer);
         this.slots = new SessionSlots(indices, reassembler, counters, out);
-        this.gate = new DosGate(self, config, counters, out);
-        this.transport = new Transport(config, counters, out, indices, slots, table, timers, reassembler);
         Handshakes handshakes = new Handshakes(staticKey, self, config.random(), counters);
+        this.gate = new DosGate(self, config, handshakes, counters, out);
+        this.transport = new Transport(config, counters, out, indices, slots, table, timers, reassembler);
         this.flow = new HandshakeFlow(config, handshakes, gate, table, indices, slots, transport, timers, counters, out);
         this.peerTimers = new PeerTimers(flow, transport, slots);
     }

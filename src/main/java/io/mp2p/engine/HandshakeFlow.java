@@ -4,9 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 
 import io.mp2p.cookie.CookieResult;
+import io.mp2p.cookie.ResponseAuth;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.noise.CipherStatePair;
-import io.mp2p.noise.HandshakeState;
 import io.mp2p.noise.NoiseException;
 import io.mp2p.wire.CookieReply;
 import io.mp2p.wire.HandshakeInitiation;
@@ -64,7 +64,7 @@ final class HandshakeFlow {
         Handshakes.Initiation init = result.initiation();
         DropReason refused = refusal(init, now);
         if (refused != null) {
-            init.state().destroy();
+            init.destroy();
             counters.drop(refused);
             return;
         }
@@ -140,7 +140,7 @@ final class HandshakeFlow {
 
     /** A HandshakeResponse: checked in the order of spec §6.2 step 3; completes the handshake if it passes. */
     void onResponse(byte[] buf, int off, int len, long now) {
-        HandshakeResponse header = gate.admitResponse(buf, off, len, now);
+        HandshakeResponse header = gate.admitResponse(buf, off, len);
         if (header == null) {
             return;
         }
@@ -149,14 +149,16 @@ final class HandshakeFlow {
             counters.drop(owner == null ? DropReason.UNKNOWN_INDEX : DropReason.UNEXPECTED);
             return;
         }
-        if (!pending.acceptsResponses()) {
-            counters.drop(DropReason.UNEXPECTED);
+        if (!ResponseAuth.verify(pending.responseKey, buf, off)) {
+            // Spec §4.3: anyone who saw the initiation can compute mac1, but not response_auth; a
+            // forged response costs one HMAC, no DH, and leaves the handshake as it was.
+            counters.drop(DropReason.BAD_RESPONSE_AUTH);
             return;
         }
+        gate.countDhWork(now);
         Handshakes.Response response = handshakes.readResponse(buf, off, pending);
         if (response == null) {
-            // Spec §6.2 step 3: a forged response must not kill a genuine handshake.
-            pending.failedResponses++;
+            // Tried on a copy: a response that fails leaves the handshake intact (spec §6.2 step 3).
             counters.drop(DropReason.HANDSHAKE_FAILED);
             return;
         }
@@ -232,15 +234,17 @@ final class HandshakeFlow {
         byte[] timestamp = nextTimestamp(p);
         int localIndex = indices.allocate();
         byte[] packet = new byte[HandshakeInitiation.LENGTH];
-        HandshakeState hs;
+        Handshakes.Written written;
         try {
-            hs = handshakes.writeInitiation(packet, config.suite(), localIndex, p.key.x25519PublicKey(), timestamp,
+            written = handshakes.writeInitiation(packet, config.suite(), localIndex, p.key.x25519PublicKey(), timestamp,
                     config.replyAddress());
         } catch (NoiseException e) {
             throw new IllegalStateException("could not write a handshake initiation", e);
         }
-        p.cookies().addMacs(packet, 0, packet.length, now);
-        p.pending = new PendingHandshake(p, localIndex, config.suite(), hs, timestamp);
+        p.cookies().addInitiationMacs(packet, 0, packet.length, written.replyKey(), now);
+        Arrays.fill(written.replyKey(), (byte) 0);
+        p.pending = new PendingHandshake(p, localIndex, config.suite(), written.state(), timestamp,
+                written.responseKey());
         indices.put(localIndex, p.pending);
         p.attempts++;
         p.retryAt = now + Constants.REKEY_TIMEOUT + jitter();

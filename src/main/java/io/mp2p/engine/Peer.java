@@ -76,6 +76,13 @@ final class Peer {
         }
     }
 
+    /** Our initiation ended: its cookie reply key is zeroed and no reply to it is taken any more. */
+    void forgetInitiationCookieState() {
+        if (cookies != null) {
+            cookies.forgetInitiation();
+        }
+    }
+
     void destroyCookies() {
         if (cookies != null) {
             cookies.destroy();

@@ -108,6 +108,7 @@ final class SessionSlots {
             indices.remove(p.pending.localIndex, p.pending);
             p.pending.destroy();
             p.pending = null;
+            p.forgetInitiationCookieState();
         }
     }
 
