@@ -32,13 +32,17 @@ final class AttackReport {
         return (int) (ATTACKER_BITS_PER_SECOND / Byte.SIZE / (udpPayload + IPV4_UDP_HEADERS));
     }
 
-    /** Prints the scenario's line and returns it. */
-    String print(double attackSeconds, long honestDh, String honestMemory, String outcome) {
+    /**
+     * Prints the scenario's line and returns it.
+     *
+     * @param honestCost what else the honest side spent (memory, state), in words with figures
+     */
+    String print(double attackSeconds, long honestDh, String honestCost, String outcome) {
         String line = String.format(Locale.ROOT,
-                "attack %s: attacker %,d packets, %,.0f B/s (%.2f Mbit/s) for %.0f s; honest side %,d DH operations, "
-                        + "memory %s; outcome: %s",
+                "attack %s: attacker %,d packets, %,.0f B/s (%.2f Mbit/s) over %.2f s; honest side %,d DH operations, "
+                        + "%s; outcome: %s",
                 scenario, attackerPackets, attackerLinkBytes / attackSeconds,
-                attackerLinkBytes * 8 / attackSeconds / 1e6, attackSeconds, honestDh, honestMemory, outcome);
+                attackerLinkBytes * 8 / attackSeconds / 1e6, attackSeconds, honestDh, honestCost, outcome);
         System.out.println(line);
         return line;
     }

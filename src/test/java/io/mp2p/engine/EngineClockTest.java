@@ -44,6 +44,46 @@ class EngineClockTest {
         assertEquals(0, b.engine.metrics().drops(DropReason.STALE_TIMESTAMP));
     }
 
+    /**
+     * An attacker recorded the initiations of a peer whose clock ran ten years ahead and replays them
+     * later, after the peer put its clock right. Before the bound, b accepted one, and the peer's
+     * honest initiations were stale until b restarted.
+     */
+    @Test
+    void recordedFutureInitiationsReplayedLockNobodyOut() {
+        SimNetwork net = new SimNetwork(507);
+        Node b = net.addNode("b");
+        Node ahead = net.addNode("ahead");
+        java.util.List<byte[]> recorded = new java.util.ArrayList<>();
+        net.tap = d -> {
+            if (d.length == HandshakeInitiation.LENGTH) {
+                recorded.add(d);
+            }
+        };
+        net.setLink(ahead, b, new SimNetwork.LinkProfile(1.0, 0, 0, 1, 0, 0));
+        ahead.wallOffsetNanos = 10 * YEAR;
+        ahead.engine.connect(b.key(), net.now);
+        net.run(seconds(30));
+        net.tap = d -> { };
+        AttackReport report = new AttackReport("replayed far-future initiations");
+        long dhBefore = b.engine.metrics().dhOperations();
+        InetSocketAddress attacker = new InetSocketAddress(SimNetwork.addr(new byte[] {10, 6, 6, 8}), 668);
+        for (byte[] d : recorded) {
+            net.inject(attacker, b.group, d);
+            report.attackerSent(d.length);
+        }
+        Node fixed = net.addNode("fixed", ahead.identity, c -> { });
+        fixed.engine.send(b.key(), "clock fixed".getBytes(), net.now);
+        net.run(seconds(1));
+        EngineMetrics m = b.engine.metrics();
+        report.print(1, m.dhOperations() - dhBefore, m.drops(DropReason.FUTURE_TIMESTAMP)
+                + " refused as FUTURE_TIMESTAMP, no state kept", b.messagesFrom(fixed).size()
+                + " message from the peer with its clock put right, at its first attempt");
+        assertEquals(recorded.size(), m.drops(DropReason.FUTURE_TIMESTAMP));
+        assertEquals(1, b.messagesFrom(fixed).size());
+        assertEquals(1, fixed.engine.metrics().handshakesInitiated());
+    }
+
     @Test
     void anInitiatorWhoseClockWasCorrectedWhileRunningStopsSendingItsFutureTimestamps() {
         SimNetwork net = new SimNetwork(501);

@@ -77,10 +77,14 @@ class EngineDosTest {
         net.run(seconds(30));
         EngineMetrics m = b.engine.metrics();
         long floodSeconds = (net.now - floodStart) / 1_000_000_000L;
-        System.out.printf("flood: %d initiations with valid mac1 over 10 s: %d cookie replies (budget %d/s), %d Noise "
-                        + "messages processed, %d DH operations in all (%.0f per second of flood), drops %s%n",
-                floodPerSecond * 10, m.cookieRepliesSent(), Constants.COOKIE_REPLY_RATE, m.noiseMessagesProcessed(),
-                m.dhOperations(), m.dhOperations() / 10.0, m.dropsByReason());
+        AttackReport report = new AttackReport("initiation flood with valid mac1, " + floodPerSecond + "/s");
+        report.attackerPackets = floodPerSecond * 10L;
+        report.attackerLinkBytes = report.attackerPackets * (HandshakeInitiation.LENGTH + AttackReport.IPV4_UDP_HEADERS);
+        report.print(10, m.dhOperations(), String.format(java.util.Locale.ROOT,
+                "%,d cookie replies (budget %,d/s), %d Noise messages, drops %s", m.cookieRepliesSent(),
+                Constants.COOKIE_REPLY_RATE, m.noiseMessagesProcessed(), m.dropsByReason()),
+                b.messagesFrom(a).size() + " message from the genuine peer, after "
+                        + a.engine.metrics().handshakesInitiated() + " attempts (the second with its cookie)");
         assertTrue(m.cookieRepliesSent() <= 10L * Constants.COOKIE_REPLY_RATE + Constants.COOKIE_REPLY_BURST + 100,
                 "cookie replies, one DH each, stay within their budget");
         assertTrue(m.drops(DropReason.COOKIE_REQUIRED) > floodPerSecond * 9, m.toString());

@@ -88,7 +88,7 @@ class FragmentFloodScenarioTest {
         }
         EngineMetrics m = server.engine.metrics();
         report.print(messages, m.dhOperations() - dhBefore, String.format(Locale.ROOT,
-                "reassembly pool at most %,d of %,d bytes charged, %,d partial messages evicted, %,d fragments refused",
+                "memory: reassembly pool at most %,d of %,d bytes charged, %,d partial messages evicted, %,d fragments refused",
                 maxHeld, Constants.MAX_REASSEMBLY_BYTES_TOTAL, m.fragmentedMessagesEvicted(), m.fragmentsRefused()),
                 got.size() + " of " + messages + " honest 65,535-byte messages delivered");
         return new Outcome(got.size(), maxHeld, m, report);

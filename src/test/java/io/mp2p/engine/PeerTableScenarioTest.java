@@ -45,7 +45,7 @@ class PeerTableScenarioTest {
         net.run(seconds(1));
         EngineMetrics m = server.engine.metrics();
         report.print(attackSeconds, m.dhOperations() - dhBefore, String.format(java.util.Locale.ROOT,
-                "peer table %d of %d (full after %.2f s), %d live sessions", m.peers(), maxPeers, fullAt / (double) steps,
+                "memory: peer table %d of %d (full after %.2f s), %d live sessions (a half-open peer's heap: see aHalfOpenPeerCostsAtMostOneKibibyte)", m.peers(), maxPeers, fullAt / (double) steps,
                 m.sessionsLive()), server.messagesFrom(legit).size() + " of " + sent
                 + " messages from the legitimate peer delivered, " + m.drops(DropReason.TOO_MANY_PEERS)
                 + " initiations refused as TOO_MANY_PEERS");
