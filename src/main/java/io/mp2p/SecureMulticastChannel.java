@@ -721,10 +721,18 @@ public final class SecureMulticastChannel implements AutoCloseable {
             if (e.reason() != CloseReason.EXPIRED) {
                 PeerSession s = sessions.remove(peer);
                 if (s != null) {
-                    s.markClosed(e.reason() == CloseReason.PEER_CLOSED ? "closed by the peer" : "closed by this side");
+                    s.markClosed(closedBecause(e.reason()));
                 }
             }
         }
+    }
+
+    private static String closedBecause(CloseReason reason) {
+        return switch (reason) {
+            case PEER_CLOSED -> "closed by the peer";
+            case EVICTED -> "evicted: the peer table was full and this session was the least recently active";
+            default -> "closed by this side";
+        };
     }
 
     private void onEstablished(PeerKey peer) {

@@ -21,7 +21,8 @@ import io.mp2p.wire.CookieReply;
  * if (!checker.checkMac1(packet, 0, len)) return;                       // BAD_MAC1
  * if (load.isUnderLoad(now) && !checker.checkMac2(packet, 0, len, src, port, now)) {
  *     byte[] reply = new byte[CookieReply.LENGTH];
- *     checker.createReply(reply, 0, senderIndex, packet, 0, len, src, port, now);
+ *     byte[] replyKey = CookieReplyKey.derive(es, ephemeral);     // es: one DH, spec §4.5
+ *     checker.createReply(reply, 0, senderIndex, packet, 0, len, src, port, replyKey, now);
  *     send(reply, src, port);
  *     return;
  * }
@@ -38,7 +39,6 @@ public final class CookieChecker implements Destroyable {
 
     private final RandomSource random;
     private final byte[] mac1Key;
-    private final byte[] cookieKey;
     private final byte[] secret = new byte[CookieConstants.SECRET_LENGTH];
     private final byte[] previousSecret = new byte[CookieConstants.SECRET_LENGTH];
     private boolean hasSecret;
@@ -51,7 +51,6 @@ public final class CookieChecker implements Destroyable {
     public CookieChecker(PeerKey own, RandomSource random) {
         this.random = random;
         this.mac1Key = Mac1.key(own);
-        this.cookieKey = Hmac.labelledKey(CookieConstants.COOKIE_LABEL, own);
     }
 
     /**
@@ -92,12 +91,13 @@ public final class CookieChecker implements Destroyable {
      * Writes a 64-byte CookieReply at {@code out[outOff..)} answering the handshake packet
      * {@code packet[off..off+len)} received from {@code source:sourcePort}: header with
      * {@code receiverIndex} (the packet's sender index), a random nonce, and our cookie for that
-     * source encrypted with the packet's mac1 as associated data.
+     * source encrypted under {@code replyKey} ({@link CookieReplyKey}) with the packet's mac1 as
+     * associated data.
      *
      * @throws IllegalArgumentException if the packet cannot hold the MACs or {@code out} the reply
      */
     public synchronized void createReply(byte[] out, int outOff, int receiverIndex, byte[] packet, int off, int len,
-                                         InetAddress source, int sourcePort, long now) {
+                                         InetAddress source, int sourcePort, byte[] replyKey, long now) {
         if (!holdsMacs(packet, off, len) || source == null) {
             throw new IllegalArgumentException("a handshake packet with its MACs and a source address are needed");
         }
@@ -111,7 +111,7 @@ public final class CookieChecker implements Destroyable {
         System.arraycopy(nonce, 0, out, outOff + CookieReply.NONCE_OFFSET, CookieReply.NONCE_LENGTH);
         byte[] cookie = cookie(secret, source, sourcePort);
         try {
-            CookieCrypto.seal(cookieKey, out, outOff, cookie, packet, off + len - CookieConstants.MACS_LENGTH);
+            CookieCrypto.seal(replyKey, out, outOff, cookie, packet, off + len - CookieConstants.MACS_LENGTH);
         } catch (GeneralSecurityException e) {
             // AES-GCM with a fresh 32-byte key and 12-byte nonce is mandatory in every JDK.
             throw new IllegalStateException("AES-GCM refused to encrypt a cookie", e);

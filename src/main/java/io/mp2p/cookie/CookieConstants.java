@@ -33,8 +33,6 @@ public final class CookieConstants {
 
     /** Domain-separation label of the mac1 key (ASCII). */
     static final String MAC1_LABEL = "mp2p-mac1";
-    /** Domain-separation label of the cookie encryption key (ASCII). */
-    static final String COOKIE_LABEL = "mp2p-cookie";
     /** Length of mac1, mac2, and of the cookie: HMAC-SHA256 truncated to 128 bits. */
     static final int MAC_LENGTH = 16;
     /** mac1 and mac2 are the last two 16-byte fields of a handshake packet. */

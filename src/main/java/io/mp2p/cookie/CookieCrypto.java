@@ -8,8 +8,9 @@ import io.mp2p.crypto.JdkAead;
 import io.mp2p.wire.CookieReply;
 
 /**
- * The encryption of a cookie in a CookieReply (spec §4.5): key_n = HMAC-SHA256(cookie_key, nonce),
+ * The encryption of a cookie in a CookieReply (spec §4.5): key_n = HMAC-SHA256(reply_key, nonce),
  * AES-256-GCM with the all-zero nonce (each key encrypts exactly one cookie), ad = the answered mac1.
+ * reply_key is {@link CookieReplyKey}'s, shared by the initiator and the intended responder only.
  */
 final class CookieCrypto {
     /** The AEAD nonce: zero, since key_n is used once. */
@@ -18,9 +19,9 @@ final class CookieCrypto {
     private CookieCrypto() {
     }
 
-    static void seal(byte[] cookieKey, byte[] reply, int replyOff, byte[] cookie, byte[] mac1, int mac1Off)
+    static void seal(byte[] replyKey, byte[] reply, int replyOff, byte[] cookie, byte[] mac1, int mac1Off)
             throws GeneralSecurityException {
-        AeadKey key = perReplyKey(cookieKey, reply, replyOff);
+        AeadKey key = perReplyKey(replyKey, reply, replyOff);
         try {
             key.encrypt(ZERO_NONCE, mac1, mac1Off, CookieConstants.MAC_LENGTH, cookie, 0, cookie.length,
                     reply, replyOff + CookieReply.ENCRYPTED_COOKIE_OFFSET);
@@ -30,9 +31,9 @@ final class CookieCrypto {
     }
 
     /** Decrypts into {@code cookieOut}; throws AEADBadTagException when the reply does not authenticate. */
-    static void open(byte[] cookieKey, byte[] reply, int replyOff, byte[] mac1, byte[] cookieOut)
+    static void open(byte[] replyKey, byte[] reply, int replyOff, byte[] mac1, byte[] cookieOut)
             throws GeneralSecurityException {
-        AeadKey key = perReplyKey(cookieKey, reply, replyOff);
+        AeadKey key = perReplyKey(replyKey, reply, replyOff);
         try {
             key.decrypt(ZERO_NONCE, mac1, 0, mac1.length, reply, replyOff + CookieReply.ENCRYPTED_COOKIE_OFFSET,
                     CookieReply.ENCRYPTED_COOKIE_LENGTH, cookieOut, 0);
@@ -41,8 +42,8 @@ final class CookieCrypto {
         }
     }
 
-    private static AeadKey perReplyKey(byte[] cookieKey, byte[] reply, int replyOff) {
-        byte[] keyN = Hmac.full(cookieKey, reply, replyOff + CookieReply.NONCE_OFFSET, CookieReply.NONCE_LENGTH);
+    private static AeadKey perReplyKey(byte[] replyKey, byte[] reply, int replyOff) {
+        byte[] keyN = Hmac.full(replyKey, reply, replyOff + CookieReply.NONCE_OFFSET, CookieReply.NONCE_LENGTH);
         try {
             return JdkAead.AESGCM.newKey(keyN);
         } finally {

@@ -10,8 +10,8 @@ package io.mp2p.cookie;
 public enum CookieResult {
     /** The cookie was decrypted and will key mac2 of the next handshake packets. */
     ACCEPTED,
-    /** No handshake packet was sent since the last accepted reply: nothing this reply can answer. */
+    /** No initiation is waiting for a reply: the last one was answered already, or abandoned. */
     NO_PENDING_MAC,
-    /** The reply does not authenticate (forged, tampered, answering another packet, or malformed). */
+    /** The reply does not authenticate (forged, tampered, answering another packet, or malformed); nothing changed. */
     DECRYPT_FAILED
 }

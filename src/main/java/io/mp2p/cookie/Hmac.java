@@ -11,7 +11,7 @@ import io.mp2p.crypto.Hashes;
 import io.mp2p.identity.PeerKey;
 
 /**
- * HMAC-SHA256 under secret keys (cookie secret R, cookies, cookie_key). Bouncy Castle's HMac is used
+ * HMAC-SHA256 under secret keys (cookie secret R, cookies, reply_key, es, response_key). Bouncy Castle's HMac is used
  * rather than javax.crypto.Mac because its key copy and keyed state can be overwritten afterwards,
  * whereas SecretKeySpec keeps an unreachable copy of the key.
  */

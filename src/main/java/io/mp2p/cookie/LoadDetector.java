@@ -2,7 +2,8 @@ package io.mp2p.cookie;
 
 /**
  * Decides whether a node is under handshake load (spec §7): more than a threshold of handshake
- * packets (that passed mac1) within the last second, and for one second after that last held.
+ * packets that cost Diffie-Hellman work (the caller records only those) within the last second,
+ * and for one second after that last held.
  * Counts in a ring of eight 1/8-second buckets, so the window is between 7/8 s and 1 s long: O(1)
  * memory and no allocation per call. Thread-safe.
  *

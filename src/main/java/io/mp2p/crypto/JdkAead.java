@@ -7,7 +7,6 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-256-GCM and ChaCha20-Poly1305 from {@code javax.crypto}: on JDK 17 with AES-NI the JDK's
@@ -58,7 +57,7 @@ public final class JdkAead implements AeadCipher {
     private final class Keyed implements AeadKey {
         private final Cipher cipher;
         private final byte[] key;
-        private final SecretKeySpec spec;
+        private final WipeableSecretKey spec;
         private final byte[] nonce = new byte[NONCE_LENGTH];
         private long lastNonce;
         private boolean initialized;
@@ -67,7 +66,7 @@ public final class JdkAead implements AeadCipher {
         Keyed(Cipher cipher, byte[] key) {
             this.cipher = cipher;
             this.key = key;
-            this.spec = new SecretKeySpec(key, keyAlgorithm);
+            this.spec = new WipeableSecretKey(key, keyAlgorithm);
         }
 
         /**
@@ -120,19 +119,29 @@ public final class JdkAead implements AeadCipher {
             return cipher.doFinal(in, inOff, inLen, out, outOff);
         }
 
+        /**
+         * Zeroes every copy of the key this object can reach (spec §6.9): its own array and its
+         * key object's, and, by initialising the Cipher for encryption under an all-zero key, the
+         * copies the JDK's Cipher holds: AES-GCM's last encryption key and AES key schedules, and
+         * ChaCha20's key and initial state (the JDK zeroes the previous ones when it is re-keyed).
+         */
         @Override
         public void destroy() {
-            // The SecretKeySpec's private copy cannot be wiped, so refuse any further use of it.
+            if (destroyed) {
+                return;
+            }
             destroyed = true;
             Arrays.fill(key, (byte) 0);
-            // SecretKeySpec keeps a private copy we cannot reach, and the Cipher an expanded key
-            // schedule: re-keying the Cipher with zeros at least overwrites the schedule.
+            spec.destroy();
+            // A fresh nonce for the all-zero key, so that the JDK's nonce-reuse check never refuses it.
+            byte[] zeroKey = new byte[KEY_LENGTH];
+            WipeableSecretKey zero = new WipeableSecretKey(zeroKey, keyAlgorithm);
             try {
-                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(new byte[KEY_LENGTH], keyAlgorithm),
-                        params(0));
+                cipher.init(Cipher.ENCRYPT_MODE, zero, params(lastNonce + 1));
             } catch (GeneralSecurityException e) {
-                // Nothing more can be wiped; the key bytes we own are zero.
+                // The JDK takes any 32-byte key and 12-byte nonce; if it did not, what we own is zero.
+                throw new IllegalStateException("could not re-key the cipher to wipe it", e);
             }
         }
-    }
+        }
 }

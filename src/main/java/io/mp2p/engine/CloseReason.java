@@ -7,5 +7,7 @@ public enum CloseReason {
     /** The peer sent a CLOSE frame. */
     PEER_CLOSED,
     /** This side called {@link Endpoint#close}. */
-    LOCAL_CLOSE
+    LOCAL_CLOSE,
+    /** The peer table was full and this peer gave way to a newcomer (spec §8). */
+    EVICTED
 }

@@ -11,6 +11,7 @@ final class Counters {
     long handshakesCompleted;
     long handshakesFailed;
     long noiseMessagesProcessed;
+    long dhOperations;
     long cookieRepliesSent;
     long messagesSent;
     long messagesDelivered;
@@ -23,10 +24,12 @@ final class Counters {
         drops[r.ordinal()]++;
     }
 
-    EngineMetrics snapshot(int sessionsLive, int peers, int handshakesPending, long reassemblyBytes) {
+    EngineMetrics snapshot(int sessionsLive, int peers, int handshakesPending, long reassemblyBytes,
+                           long fragmentedMessagesEvicted) {
         return new EngineMetrics(packetsIn, packetsOut, bytesIn, bytesOut, drops.clone(), handshakesInitiated,
                 handshakesCompleted, handshakesFailed, noiseMessagesProcessed, cookieRepliesSent, messagesSent,
                 messagesDelivered, messagesDroppedUnsent, fragmentsRefused, fragmentedMessagesExpired,
-                keepalivesSent, sessionsLive, peers, handshakesPending, reassemblyBytes);
+                keepalivesSent, sessionsLive, peers, handshakesPending, reassemblyBytes,
+                fragmentedMessagesEvicted, dhOperations);
     }
 }

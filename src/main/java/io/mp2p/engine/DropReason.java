@@ -13,6 +13,8 @@ public enum DropReason {
     UNSUPPORTED_VERSION,
     /** mac1 does not match our key: garbage, or a packet for another node sharing the group. */
     BAD_MAC1,
+    /** A response whose response_auth is wrong: forged by someone who saw the initiation, or corrupted. */
+    BAD_RESPONSE_AUTH,
     /** Under load and no valid cookie: answered with a CookieReply. */
     COOKIE_REQUIRED,
     /** Under load and over the per-source rate. */
@@ -27,6 +29,11 @@ public enum DropReason {
     REFUSED_BY_POLICY,
     /** A new initiator while the peer table is full of peers that still hold state. */
     TOO_MANY_PEERS,
+    /**
+     * An initiation whose timestamp is more than MAX_TIMESTAMP_AHEAD ahead of our wall clock: a
+     * peer's clock far ahead (accepting it would lock that peer out until its clock caught up).
+     */
+    FUTURE_TIMESTAMP,
     /** An initiation whose timestamp is not newer than the last one accepted: a replay. */
     STALE_TIMESTAMP,
     /** The receiver index names nothing we hold. */
@@ -44,5 +51,14 @@ public enum DropReason {
     /** A cookie reply that did not decrypt. */
     BAD_COOKIE_REPLY,
     /** A bug of ours met this packet; it is counted and logged, never thrown at the caller. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR;
+
+    /** The drop reason of a packet the wire parsers refused (spec §4). */
+    static DropReason of(io.mp2p.wire.WireError e) {
+        return switch (e) {
+            case UNKNOWN_TYPE -> UNKNOWN_TYPE;
+            case UNSUPPORTED_VERSION -> UNSUPPORTED_VERSION;
+            default -> MALFORMED;
+        };
+    }
 }

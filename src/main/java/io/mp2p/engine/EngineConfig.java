@@ -33,11 +33,12 @@ public final class EngineConfig {
     private final RandomSource random;
     private final WallClock wallClock;
     private final int maxQueuedMessages;
-    private final long maxReassemblyBytesPerSession;
+    private final long maxReassemblyBytesPerPeer;
     private final long maxReassemblyBytesTotal;
     private final long reassemblyTimeout;
     private final int handshakeLoadThreshold;
     private final int maxPeers;
+    private final Predicate<PeerKey> knownPeers;
 
     private EngineConfig(Builder b) {
         this.identity = b.identity;
@@ -49,11 +50,12 @@ public final class EngineConfig {
         this.random = b.random;
         this.wallClock = b.wallClock;
         this.maxQueuedMessages = b.maxQueuedMessages;
-        this.maxReassemblyBytesPerSession = b.maxReassemblyBytesPerSession;
+        this.maxReassemblyBytesPerPeer = b.maxReassemblyBytesPerPeer;
         this.maxReassemblyBytesTotal = b.maxReassemblyBytesTotal;
         this.reassemblyTimeout = b.reassemblyTimeout;
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
         this.maxPeers = b.maxPeers;
+        this.knownPeers = b.knownPeers;
     }
 
     public static Builder builder(Mp2pIdentity identity) {
@@ -101,8 +103,9 @@ public final class EngineConfig {
         return maxQueuedMessages;
     }
 
-    public long maxReassemblyBytesPerSession() {
-        return maxReassemblyBytesPerSession;
+    /** Bytes charged for one peer's incomplete fragmented messages before its fragments are refused. */
+    public long maxReassemblyBytesPerPeer() {
+        return maxReassemblyBytesPerPeer;
     }
 
     public long maxReassemblyBytesTotal() {
@@ -120,6 +123,14 @@ public final class EngineConfig {
     /** Peers kept before stateless ones are forgotten and new initiators refused. */
     public int maxPeers() {
         return maxPeers;
+    }
+
+    /**
+     * Keys the peer table keeps ahead of every other peer (spec §8): never evicted for a newcomer.
+     * Keys the application addresses are kept so too.
+     */
+    public Predicate<PeerKey> knownPeers() {
+        return knownPeers;
     }
 
     /** Plaintext bytes one TransportData packet may carry at this path MTU (spec §5, "Sizes"). */
@@ -144,11 +155,12 @@ public final class EngineConfig {
         private RandomSource random;
         private WallClock wallClock;
         private int maxQueuedMessages = Constants.MAX_QUEUED_MESSAGES;
-        private long maxReassemblyBytesPerSession = Constants.MAX_REASSEMBLY_BYTES_PER_SESSION;
+        private long maxReassemblyBytesPerPeer = Constants.MAX_REASSEMBLY_BYTES_PER_PEER;
         private long maxReassemblyBytesTotal = Constants.MAX_REASSEMBLY_BYTES_TOTAL;
         private long reassemblyTimeout = Constants.REASSEMBLY_TIMEOUT;
         private int handshakeLoadThreshold = Constants.HANDSHAKE_LOAD_THRESHOLD;
         private int maxPeers = Constants.MAX_PEERS;
+        private Predicate<PeerKey> knownPeers = k -> false;
 
         private Builder(Mp2pIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
@@ -215,8 +227,12 @@ public final class EngineConfig {
             return this;
         }
 
-        public Builder reassemblyLimits(long perSession, long total, long timeoutNanos) {
-            this.maxReassemblyBytesPerSession = positive(perSession, "perSession");
+        /**
+         * Bounds of fragment reassembly (spec §8): bytes charged per peer and in total, and the time
+         * a fragmented message has to complete.
+         */
+        public Builder reassemblyLimits(long perPeer, long total, long timeoutNanos) {
+            this.maxReassemblyBytesPerPeer = positive(perPeer, "perPeer");
             this.maxReassemblyBytesTotal = positive(total, "total");
             this.reassemblyTimeout = positive(timeoutNanos, "timeoutNanos");
             return this;
@@ -230,6 +246,15 @@ public final class EngineConfig {
         /** Peers kept (default 65,536): bounds the memory an "accept any" node gives to strangers. */
         public Builder maxPeers(int n) {
             this.maxPeers = positive(n, "maxPeers");
+            return this;
+        }
+
+        /**
+         * Keys never evicted from the peer table for a newcomer, e.g. an allow-list that an
+         * accept-any node also keeps (default: none; keys the application addresses are always kept).
+         */
+        public Builder knownPeers(Predicate<PeerKey> known) {
+            this.knownPeers = Objects.requireNonNull(known, "known");
             return this;
         }
 

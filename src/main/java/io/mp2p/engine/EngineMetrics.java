@@ -9,13 +9,19 @@ import java.util.Map;
  *
  * @param noiseMessagesProcessed handshake messages given to Noise (each costs Diffie-Hellman
  *                               operations); packets dropped before this cost at most a MAC
+ * @param reassemblyBytes bytes charged for partial fragmented messages (spec §8)
+ * @param fragmentedMessagesEvicted partial messages dropped to give a peer below its fair share
+ *                                  of the reassembly pool room (spec §8)
+ * @param dhOperations X25519 scalar multiplications (Diffie-Hellman and key generation): the
+ *                     costly work of handshakes, which an attacker tries to make a node do
  */
 public record EngineMetrics(long packetsIn, long packetsOut, long bytesIn, long bytesOut, long[] dropCounts,
                             long handshakesInitiated, long handshakesCompleted, long handshakesFailed,
                             long noiseMessagesProcessed, long cookieRepliesSent, long messagesSent,
                             long messagesDelivered, long messagesDroppedUnsent, long fragmentsRefused,
                             long fragmentedMessagesExpired, long keepalivesSent, int sessionsLive, int peers,
-                            int handshakesPending, long reassemblyBytes) {
+                            int handshakesPending, long reassemblyBytes, long fragmentedMessagesEvicted,
+                            long dhOperations) {
 
     /** Packets dropped for {@code reason}. */
     public long drops(DropReason reason) {

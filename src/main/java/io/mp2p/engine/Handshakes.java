@@ -2,15 +2,21 @@ package io.mp2p.engine;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 import io.mp2p.address.GroupAddresses;
+import io.mp2p.cookie.CookieReplyKey;
+import io.mp2p.cookie.ResponseAuth;
+import io.mp2p.crypto.DhFunction;
 import io.mp2p.crypto.DhKeyPair;
 import io.mp2p.crypto.RandomSource;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.noise.CipherStatePair;
 import io.mp2p.noise.HandshakeState;
 import io.mp2p.noise.NoiseException;
+import io.mp2p.noise.NoiseProtocol;
 import io.mp2p.wire.HandshakeInitiation;
 import io.mp2p.wire.HandshakeResponse;
 import io.mp2p.wire.InitiationPayload;
@@ -30,11 +36,17 @@ final class Handshakes {
     private final RandomSource random;
     private final Counters counters;
 
+    private final java.util.Map<CipherSuite, NoiseProtocol> protocols = new java.util.EnumMap<>(CipherSuite.class);
+
     Handshakes(DhKeyPair staticKey, PeerKey self, RandomSource random, Counters counters) {
         this.staticKey = staticKey;
         this.self = self;
         this.random = random;
         this.counters = counters;
+        for (CipherSuite suite : CipherSuite.values()) {
+            NoiseProtocol p = suite.protocol();
+            protocols.put(suite, p.withDh(new CountingDh(p.dh(), counters)));
+        }
     }
 
     /** An initiation's clear header bound into the handshake: "mp2p/1" || initiation[0..8). */
@@ -46,23 +58,75 @@ final class Handshakes {
     }
 
     /**
-     * Writes a HandshakeInitiation without its MACs into {@code packet} and returns the Noise state
-     * waiting for the response.
+     * An initiation written: the Noise state waiting for the response, the response_key that keys
+     * its response_auth (spec §4.3) and the reply_key a CookieReply to it is encrypted under (§4.5).
+     * The caller zeroes both keys when the handshake ends.
      */
-    HandshakeState writeInitiation(byte[] packet, CipherSuite suite, int localIndex, byte[] remoteStatic,
-                                   byte[] timestamp, InetSocketAddress replyAddress) throws NoiseException {
+    record Written(HandshakeState state, byte[] responseKey, byte[] replyKey) {
+    }
+
+    /**
+     * Writes a HandshakeInitiation without its MACs into {@code packet}. The ephemeral key is made
+     * here rather than inside Noise, so that {@code es} can also key cookie replies (spec §4.5).
+     */
+    Written writeInitiation(byte[] packet, CipherSuite suite, int localIndex, byte[] remoteStatic, byte[] timestamp,
+                            InetSocketAddress replyAddress) throws NoiseException {
         HandshakeInitiation.writeHeader(packet, 0, suite.id(), localIndex);
-        HandshakeState hs = HandshakeState.builder(suite.protocol()).initiator(true).prologue(prologue(packet, 0))
-                .localStatic(staticKey).remoteStatic(remoteStatic).random(random).build();
-        byte[] payload = InitiationPayload.encode(self, timestamp, replyAddress);
-        counters.noiseMessagesProcessed++;
-        hs.writeMessage(payload, 0, payload.length, packet, HandshakeInitiation.NOISE_OFFSET);
-        return hs;
+        NoiseProtocol protocol = protocols.get(suite);
+        DhKeyPair e = protocol.dh().generateKeyPair(random);
+        byte[] replyKey;
+        byte[] es = new byte[protocol.dh().dhLen()];
+        try {
+            protocol.dh().dh(e.privateKey(), remoteStatic, es, 0);
+            replyKey = CookieReplyKey.derive(es, e.publicKey());
+        } catch (InvalidKeyException ex) {
+            e.destroy();
+            throw new NoiseException("the responder's static key is a low-order point", ex);
+        } finally {
+            Arrays.fill(es, (byte) 0);
+        }
+        HandshakeState hs = HandshakeState.builder(protocol).initiator(true).prologue(prologue(packet, 0))
+                .localStatic(staticKey).localEphemeral(e).remoteStatic(remoteStatic).random(random).build();
+        e.destroy();
+        byte[] responseKey = new byte[InitiationPayload.RESPONSE_KEY_LENGTH];
+        random.nextBytes(responseKey);
+        byte[] payload = InitiationPayload.encode(self, timestamp, replyAddress, responseKey);
+        try {
+            counters.noiseMessagesProcessed++;
+            hs.writeMessage(payload, 0, payload.length, packet, HandshakeInitiation.NOISE_OFFSET);
+        } finally {
+            Arrays.fill(payload, (byte) 0);
+        }
+        return new Written(hs, responseKey, replyKey);
+    }
+
+    /**
+     * The reply_key of a CookieReply to the initiation at {@code buf[off..)} (spec §4.5): one DH with
+     * our static key. Null if its ephemeral key is a low-order point (es all zeros).
+     */
+    byte[] cookieReplyKey(byte[] buf, int off) {
+        byte[] ephemeral = Arrays.copyOfRange(buf, off + HandshakeInitiation.EPHEMERAL_OFFSET,
+                off + HandshakeInitiation.EPHEMERAL_OFFSET + HandshakeInitiation.EPHEMERAL_LENGTH);
+        DhFunction dh = protocols.get(CipherSuite.AESGCM_SHA256).dh();
+        byte[] es = new byte[dh.dhLen()];
+        try {
+            dh.dh(staticKey.privateKey(), ephemeral, es, 0);
+            return CookieReplyKey.derive(es, ephemeral);
+        } catch (InvalidKeyException ex) {
+            return null;
+        } finally {
+            Arrays.fill(es, (byte) 0);
+        }
     }
 
     /** A verified initiation: who sent it, where to answer, and the Noise state to answer with. */
     record Initiation(HandshakeState state, CipherSuite suite, int senderIndex, PeerKey identity, byte[] timestamp,
-                      InetSocketAddress replyAddress) {
+                      InetSocketAddress replyAddress, byte[] responseKey) {
+        /** Zeroes what this initiation holds: its Noise state and the response_key. */
+        void destroy() {
+            state.destroy();
+            Arrays.fill(responseKey, (byte) 0);
+        }
     }
 
     /** Either an {@link Initiation} or the reason it was refused. */
@@ -75,7 +139,7 @@ final class Handshakes {
      */
     InitiationResult readInitiation(byte[] buf, int off, HandshakeInitiation header) {
         CipherSuite suite = CipherSuite.fromId(header.suite());
-        HandshakeState hs = HandshakeState.builder(suite.protocol()).initiator(false).prologue(prologue(buf, off))
+        HandshakeState hs = HandshakeState.builder(protocols.get(suite)).initiator(false).prologue(prologue(buf, off))
                 .localStatic(staticKey).random(random).build();
         byte[] payload = new byte[InitiationPayload.LENGTH];
         int n;
@@ -89,24 +153,33 @@ final class Handshakes {
         }
         Parsed<InitiationPayload> parsed = InitiationPayload.parse(payload, 0, n);
         if (!parsed.isOk()) {
+            Arrays.fill(payload, (byte) 0);
             hs.destroy();
             return new InitiationResult(null, DropReason.BAD_PAYLOAD);
         }
+        Arrays.fill(payload, (byte) 0);
         InitiationPayload p = parsed.value();
+        byte[] responseKey = p.responseKey();
+        p.destroy();
         if (!MessageDigest.isEqual(hs.remoteStaticPublicKey(), p.identity().x25519PublicKey())) {
             hs.destroy();
+            Arrays.fill(responseKey, (byte) 0);
             return new InitiationResult(null, DropReason.IDENTITY_MISMATCH);
         }
         InetSocketAddress reply = p.replyAddress();
         if (reply != null && !GroupAddresses.isMp2pGroup(reply.getAddress())) {
             hs.destroy();
+            Arrays.fill(responseKey, (byte) 0);
             return new InitiationResult(null, DropReason.BAD_PAYLOAD);
         }
-        return new InitiationResult(new Initiation(hs, suite, header.senderIndex(), p.identity(), p.timestamp(), reply),
-                null);
+        return new InitiationResult(new Initiation(hs, suite, header.senderIndex(), p.identity(), p.timestamp(), reply,
+                responseKey), null);
     }
 
-    /** Writes the HandshakeResponse without MACs into {@code packet}; returns the session keys. */
+    /**
+     * Writes the HandshakeResponse with its response_auth but without MACs into {@code packet};
+     * returns the session keys. The initiation is destroyed either way.
+     */
     CipherStatePair writeResponse(byte[] packet, Initiation init, int localIndex) throws NoiseException {
         HandshakeResponse.writeHeader(packet, 0, init.senderIndex());
         byte[] payload = HandshakeResponse.encodePayload(localIndex);
@@ -114,9 +187,10 @@ final class Handshakes {
         try {
             counters.noiseMessagesProcessed++;
             hs.writeMessage(payload, 0, payload.length, packet, HandshakeResponse.NOISE_OFFSET);
+            ResponseAuth.write(init.responseKey(), packet, 0);
             return hs.split();
         } finally {
-            hs.destroy();
+            init.destroy();
         }
     }
 

@@ -16,8 +16,9 @@ final class Peer {
     static final long NONE = Constants.NO_DEADLINE;
 
     final PeerKey key;
-    final byte[] x25519PublicKey;
-    final CookieGenerator cookies;
+    /** Our cookie state toward this peer; made when we first send it an initiation (spec §4.5). */
+    private CookieGenerator cookies;
+    /** Where this peer's packets go; null until known (a reply address, or the locator at our first initiation). */
     InetSocketAddress endpoint;
     /** Whether the application fixed {@link #endpoint}; if not, a new handshake asks the locator at every attempt. */
     boolean endpointFixed;
@@ -35,22 +36,80 @@ final class Peer {
     long newHandshakeAt = NONE;
     long unconfirmedAt = NONE;
 
-    final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** Messages waiting for a session; made at the first, since most peers never queue anything. */
+    private ArrayDeque<byte[]> queue;
     int nextMessageId;
 
     byte[] lastTimestampSent;
+    /** The timestamp of the last of our initiations that was answered: the responder's bar is at least this. */
+    byte[] lastTimestampAnswered;
     byte[] greatestTimestampAccepted;
     /** Whether a SessionEstablished was reported and no SessionClosed since. */
     boolean announced;
 
+    /** Its rank in the peer table, and since when (admission for a stranger, last activity otherwise). */
+    PeerTable.Rank rank = PeerTable.Rank.KNOWN;
+    long rankSince;
+    /** Its neighbours in its rank's list of the peer table. */
+    Peer listPrev;
+    Peer listNext;
+
     /** The deadline this peer is filed under in the timer queue, or NONE. */
     long scheduledAt = NONE;
 
-    Peer(PeerKey key, InetSocketAddress endpoint) {
+    Peer(PeerKey key) {
         this.key = key;
-        this.x25519PublicKey = key.x25519PublicKey();
-        this.cookies = new CookieGenerator(key);
-        this.endpoint = endpoint;
+    }
+
+    CookieGenerator cookies() {
+        if (cookies == null) {
+            cookies = new CookieGenerator(key);
+        }
+        return cookies;
+    }
+
+    /** Writes mac1 and mac2 of a HandshakeResponse to this peer (spec §4.4). */
+    void addResponseMacs(byte[] packet, long now) {
+        if (cookies != null) {
+            cookies.addMacs(packet, 0, packet.length, now);
+        } else {
+            // No cookie from this peer, and no CookieReply ever answers a response: nothing to remember.
+            CookieGenerator.addMacsWithoutCookie(key, packet, 0, packet.length);
+        }
+    }
+
+    /** Our initiation ended: its cookie reply key is zeroed and no reply to it is taken any more. */
+    void forgetInitiationCookieState() {
+        if (cookies != null) {
+            cookies.forgetInitiation();
+        }
+    }
+
+    void destroyCookies() {
+        if (cookies != null) {
+            cookies.destroy();
+        }
+    }
+
+    int queued() {
+        return queue == null ? 0 : queue.size();
+    }
+
+    void enqueue(byte[] message) {
+        if (queue == null) {
+            queue = new ArrayDeque<>();
+        }
+        queue.addLast(message);
+    }
+
+    /** The oldest queued message, removed, or null. */
+    byte[] dequeue() {
+        return queue == null ? null : queue.pollFirst();
+    }
+
+    /** No session, handshake, queued message or timer: forgetting it loses only its replay bar (§6.3). */
+    boolean holdsNothing() {
+        return !hasSession() && pending == null && queued() == 0 && nextDeadline() == NONE && scheduledAt == NONE;
     }
 
     boolean hasSession() {

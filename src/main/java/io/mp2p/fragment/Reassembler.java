@@ -4,26 +4,38 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Reassembles messages sent as FRAGMENT frames (spec/PROTOCOL.md §5 "Fragments"), within the
- * memory and time bounds of §8.
+ * memory and time bounds of §8, fairly between the accounts (peers) that hold partial messages.
  *
- * <p>Fragments are grouped by a caller-chosen key (typically the session) and a 32-bit message id.
- * They may arrive in any order, overlap and repeat; a message is delivered exactly once, when
- * every byte {@code 0 .. totalLength} is present. Memory is charged at the full
- * {@code totalLength} of a partial message as soon as its first fragment arrives, because that is
- * what is allocated; a new partial message that would exceed the per-key or the total bound is
- * refused, and the partial messages already held are kept (so a flood of fresh message ids cannot
- * evict messages that are about to complete). A message is dropped if it does not complete within
- * {@code timeoutNanos} of its first fragment. Completed (key, message id) pairs are remembered for
- * the same time so that a late copy of one of their fragments is answered
- * {@link Status#DUPLICATE} instead of starting a second delivery.
+ * <p>Fragments are grouped by a caller-chosen key (typically the session) and a 32-bit message id;
+ * keys are charged to an account (typically the peer owning the session). Fragments may arrive in
+ * any order, overlap and repeat; a message is delivered exactly once, when every byte
+ * {@code 0 .. totalLength} is present.
+ *
+ * <p><b>Memory.</b> Only bytes not yet held are stored, so a partial message is charged for what
+ * actually arrived: {@link #PARTIAL_OVERHEAD} per partial message plus, per stored piece, its length
+ * and {@link #PIECE_OVERHEAD} (the overheads approximate the heap the structures take). A fragment
+ * whose charge would take its account past the per-account bound is refused. When it would take
+ * the total past its bound, an account holding less than its fair share (the total bound divided
+ * by the accounts holding partial messages, counting this one) makes room by evicting the oldest
+ * partial messages of the account holding the most; an account at or above its fair share is
+ * refused. So however many accounts an attacker holds, one more account can always get a fair
+ * share, and what an account holds is bounded by the bytes it sent within the timeout.
+ *
+ * <p>A message is dropped if it does not complete within {@code timeoutNanos} of its first
+ * fragment. Completed (key, message id) pairs are remembered for the same time so that a late copy
+ * of one of their fragments is answered {@link Status#DUPLICATE} instead of starting a second
+ * delivery.
  *
  * <pre>{@code
- * Reassembler<Session> reassembler =
- *         new Reassembler<>(1 << 20, 16 << 20, TimeUnit.SECONDS.toNanos(10));
+ * Reassembler<Session> reassembler = new Reassembler<>(1 << 20, 16 << 20,
+ *         TimeUnit.SECONDS.toNanos(10), session -> session.peer);
  * Reassembler.Result r = reassembler.accept(session, id, total, offset, buf, off, len, now);
  * if (r.status() == Reassembler.Status.COMPLETE) {
  *     deliver(r.message());
@@ -47,9 +59,13 @@ public final class Reassembler<K> {
      * delivered again, which bounds memory per key at a few tens of KiB.
      */
     public static final int MAX_COMPLETED_PER_KEY = 4096;
-
-    private static final int WORD_BITS_LOG = 6;
-    private static final int WORD_BIT_MASK = (1 << WORD_BITS_LOG) - 1;
+    /**
+     * Bytes charged for holding a partial message at all: its object, its piece map and its
+     * entries in the indexes, about 256 bytes of heap on a 64-bit JVM with compressed pointers.
+     */
+    public static final int PARTIAL_OVERHEAD = 256;
+    /** Bytes charged per stored piece besides its data: a map entry, a boxed offset and an array header. */
+    public static final int PIECE_OVERHEAD = 80;
 
     /** What became of a fragment. */
     public enum Status {
@@ -64,9 +80,9 @@ public final class Reassembler<K> {
          * outside the message or the buffer); not stored.
          */
         INCONSISTENT,
-        /** Would start a partial message beyond the per-key byte bound; not stored. */
+        /** Would take its account past the per-account byte bound; not stored. */
         REFUSED_PEER_LIMIT,
-        /** Would start a partial message beyond the total byte bound; not stored. */
+        /** Would take the total past its bound while its account holds its fair share or more; not stored. */
         REFUSED_TOTAL_LIMIT
     }
 
@@ -105,29 +121,23 @@ public final class Reassembler<K> {
         }
     }
 
-    private record Slot<K>(K key, int messageId) {}
+    /** What one account holds, and its partial messages oldest first (the eviction order). */
+    static final class Account {
+        final Object id;
+        final long seq;
+        long bytes;
+        final LinkedHashSet<PartialMessage> partials = new LinkedHashSet<>();
 
-    private static final class Partial<K> {
-        final Slot<K> slot;
-        final int totalLength;
-        final byte[] data;
-        /** One bit per byte of the message: set once that byte has arrived. */
-        final long[] present;
-        int missing;
-        final long deadline;
-
-        Partial(Slot<K> slot, int totalLength, long deadline) {
-            this.slot = slot;
-            this.totalLength = totalLength;
-            this.data = new byte[totalLength];
-            this.present = new long[(totalLength + WORD_BIT_MASK) >>> WORD_BITS_LOG];
-            this.missing = totalLength;
-            this.deadline = deadline;
+        Account(Object id, long seq) {
+            this.id = id;
+            this.seq = seq;
         }
     }
 
-    private static final class PerKey<K> {
-        final Map<Integer, Partial<K>> partials = new HashMap<>();
+    private record Slot(Object key, int messageId) {}
+
+    private static final class PerKey {
+        final Map<Integer, PartialMessage> partials = new HashMap<>();
         /** Completed message id → the time it may be forgotten, oldest first. */
         final LinkedHashMap<Integer, Long> completed = new LinkedHashMap<>();
         long bytes;
@@ -137,39 +147,58 @@ public final class Reassembler<K> {
         }
     }
 
-    private final long maxBytesPerKey;
+    private final long maxBytesPerAccount;
     private final long maxBytesTotal;
     private final long timeoutNanos;
+    private final Function<? super K, ?> accountOf;
 
-    private final Map<K, PerKey<K>> keys = new HashMap<>();
+    private final Map<K, PerKey> keys = new HashMap<>();
     /** All partial messages in order of first fragment, which is the order of their deadlines. */
-    private final LinkedHashMap<Slot<K>, Partial<K>> partials = new LinkedHashMap<>();
+    private final LinkedHashMap<Slot, PartialMessage> partials = new LinkedHashMap<>();
     /** All completed memories in order of completion, which is the order of their deadlines. */
-    private final LinkedHashMap<Slot<K>, Long> completedOrder = new LinkedHashMap<>();
+    private final LinkedHashMap<Slot, Long> completedOrder = new LinkedHashMap<>();
+    private final Map<Object, Account> accounts = new HashMap<>();
+    /** Accounts holding bytes, the largest first. */
+    private final TreeSet<Account> byBytes = new TreeSet<>((a, b) ->
+            a.bytes != b.bytes ? Long.compare(b.bytes, a.bytes) : Long.compare(a.seq, b.seq));
+    private long accountSeq;
     private long bytesTotal;
     private long inconsistent;
+    private long evicted;
 
     /**
-     * @param maxBytesPerKey bound on the summed {@code totalLength} of one key's partial messages
-     * @param maxBytesTotal bound on the summed {@code totalLength} of all partial messages
-     * @param timeoutNanos time from a message's first fragment after which it is dropped; also how
-     *     long a completed message id is remembered
-     * @throws IllegalArgumentException if a bound is negative or the timeout is not positive
+     * A reassembler whose accounts are its keys.
+     *
+     * @see #Reassembler(long, long, long, Function)
      */
     public Reassembler(long maxBytesPerKey, long maxBytesTotal, long timeoutNanos) {
-        if (maxBytesPerKey < 0 || maxBytesTotal < 0 || timeoutNanos <= 0) {
+        this(maxBytesPerKey, maxBytesTotal, timeoutNanos, Function.identity());
+    }
+
+    /**
+     * @param maxBytesPerAccount bound on the bytes charged to one account's partial messages
+     * @param maxBytesTotal bound on the bytes charged to all partial messages
+     * @param timeoutNanos time from a message's first fragment after which it is dropped; also how
+     *     long a completed message id is remembered
+     * @param accountOf the account a key is charged to (e.g. a session's peer)
+     * @throws IllegalArgumentException if a bound is negative or the timeout is not positive
+     */
+    public Reassembler(long maxBytesPerAccount, long maxBytesTotal, long timeoutNanos,
+            Function<? super K, ?> accountOf) {
+        if (maxBytesPerAccount < 0 || maxBytesTotal < 0 || timeoutNanos <= 0) {
             throw new IllegalArgumentException("bounds must be >= 0 and the timeout > 0, got "
-                    + maxBytesPerKey + ", " + maxBytesTotal + ", " + timeoutNanos);
+                    + maxBytesPerAccount + ", " + maxBytesTotal + ", " + timeoutNanos);
         }
-        this.maxBytesPerKey = maxBytesPerKey;
+        this.maxBytesPerAccount = maxBytesPerAccount;
         this.maxBytesTotal = maxBytesTotal;
         this.timeoutNanos = timeoutNanos;
+        this.accountOf = accountOf;
     }
 
     /**
      * Takes one fragment: bytes {@code buf[off .. off+len)} are bytes {@code [offset, offset+len)}
      * of message {@code messageId} of {@code key}, which is {@code totalLength} bytes long. The
-     * bytes are copied; {@code buf} may be reused at once.
+     * new bytes are copied; {@code buf} may be reused at once.
      *
      * @return the status, and the message if this fragment completed it
      */
@@ -179,62 +208,121 @@ public final class Reassembler<K> {
             inconsistent++;
             return Result.INCONSISTENT;
         }
-        PerKey<K> pk = keys.get(key);
+        PerKey pk = keys.get(key);
         if (pk != null && pk.completed.containsKey(messageId)) {
             return Result.DUPLICATE;
         }
-        Partial<K> p = pk == null ? null : pk.partials.get(messageId);
+        PartialMessage p = pk == null ? null : pk.partials.get(messageId);
         if (p != null) {
             if (p.totalLength != totalLength) {
                 inconsistent++;
                 return Result.INCONSISTENT;
             }
-            int added = markRange(p.present, offset, offset + len);
-            if (added == 0) {
+            int[] gaps = new int[2 * (p.pieceCount() + 1)];
+            int n = p.gaps(offset, offset + len, gaps);
+            if (n == 0) {
                 return Result.DUPLICATE;
             }
-            // Overlapping bytes are overwritten; an authenticated sender that sends two
-            // different contents for one byte only corrupts its own message.
-            System.arraycopy(buf, off, p.data, offset, len);
-            p.missing -= added;
-            if (p.missing > 0) {
+            Result refused = admit(p.account, PartialMessage.chargeOf(gaps, n));
+            if (refused != null) {
+                return refused;
+            }
+            long before = p.charge;
+            p.fill(gaps, n, offset, buf, off);
+            charge(p.account, pk, p.charge - before);
+            if (!p.isComplete()) {
                 return Result.INCOMPLETE;
             }
-            partials.remove(p.slot);
-            pk.partials.remove(messageId);
-            release(pk, p.totalLength);
+            drop(p);
             remember(key, pk, messageId, now);
-            return new Result(Status.COMPLETE, p.data);
+            return new Result(Status.COMPLETE, p.assemble());
         }
         if (len == totalLength) {
             // A whole message in one fragment needs no partial state, hence no memory charge.
             if (pk == null) {
-                pk = new PerKey<>();
+                pk = new PerKey();
                 keys.put(key, pk);
             }
             remember(key, pk, messageId, now);
             return new Result(Status.COMPLETE, Arrays.copyOfRange(buf, off, off + len));
         }
-        long held = pk == null ? 0 : pk.bytes;
-        if (held + totalLength > maxBytesPerKey) {
-            return Result.REFUSED_PEER;
+        Object accountId = accountOf.apply(key);
+        Account account = accounts.get(accountId);
+        long charge = PARTIAL_OVERHEAD + len + PIECE_OVERHEAD;
+        Result refused = admit(account, charge);
+        if (refused != null) {
+            return refused;
         }
-        if (bytesTotal + totalLength > maxBytesTotal) {
-            return Result.REFUSED_TOTAL;
+        if (account == null) {
+            account = new Account(accountId, accountSeq++);
+            accounts.put(accountId, account);
         }
         if (pk == null) {
-            pk = new PerKey<>();
+            pk = new PerKey();
             keys.put(key, pk);
         }
-        Slot<K> slot = new Slot<>(key, messageId);
-        p = new Partial<>(slot, totalLength, now + timeoutNanos);
-        System.arraycopy(buf, off, p.data, offset, len);
-        p.missing -= markRange(p.present, offset, offset + len);
+        p = new PartialMessage(key, messageId, totalLength, now + timeoutNanos, account);
+        int[] whole = {offset, offset + len};
+        p.fill(whole, whole.length, offset, buf, off);
         pk.partials.put(messageId, p);
-        pk.bytes += totalLength;
-        bytesTotal += totalLength;
-        partials.put(slot, p);
+        partials.put(new Slot(key, messageId), p);
+        account.partials.add(p);
+        charge(account, pk, p.charge);
         return Result.INCOMPLETE;
+    }
+
+    /**
+     * Null if {@code charge} more bytes may be held for {@code account} (null: one holding
+     * nothing), evicting other accounts' partial messages if it is below its fair share; else why not.
+     */
+    private Result admit(Account account, long charge) {
+        long held = account == null ? 0 : account.bytes;
+        if (held + charge > maxBytesPerAccount) {
+            return Result.REFUSED_PEER;
+        }
+        if (bytesTotal + charge <= maxBytesTotal) {
+            return null;
+        }
+        int holders = byBytes.size() + (held == 0 ? 1 : 0);
+        if (held + charge > maxBytesTotal / holders) {
+            return Result.REFUSED_TOTAL;
+        }
+        while (bytesTotal + charge > maxBytesTotal) {
+            Account largest = byBytes.isEmpty() ? null : byBytes.first();
+            if (largest == null || largest == account) {
+                return Result.REFUSED_TOTAL;
+            }
+            PartialMessage oldest = largest.partials.iterator().next();
+            drop(oldest);
+            oldest.wipe();
+            evicted++;
+        }
+        return null;
+    }
+
+    private void charge(Account account, PerKey pk, long bytes) {
+        if (account.bytes > 0) {
+            byBytes.remove(account);
+        }
+        account.bytes += bytes;
+        pk.bytes += bytes;
+        bytesTotal += bytes;
+        if (account.bytes > 0) {
+            byBytes.add(account);
+        } else if (account.partials.isEmpty()) {
+            accounts.remove(account.id);
+        }
+    }
+
+    /** Forgets partial message {@code p} everywhere and releases its charge (its bytes stay for the caller). */
+    @SuppressWarnings("unchecked")
+    private void drop(PartialMessage p) {
+        partials.remove(new Slot(p.key, p.messageId));
+        PerKey pk = keys.get((K) p.key);
+        pk.partials.remove(p.messageId);
+        p.account.partials.remove(p);
+        charge(p.account, pk, -p.charge);
+        dropUnused((K) p.key, pk);
     }
 
     private static boolean wellFormed(Object key, int totalLength, int offset, byte[] buf, int off,
@@ -245,40 +333,18 @@ public final class Reassembler<K> {
                 && off >= 0 && (long) off + len <= buf.length;
     }
 
-    /** Sets bits {@code [from, to)} and returns how many were not set before. */
-    private static int markRange(long[] bits, int from, int to) {
-        int firstWord = from >>> WORD_BITS_LOG;
-        int lastWord = (to - 1) >>> WORD_BITS_LOG;
-        int added = 0;
-        for (int w = firstWord; w <= lastWord; w++) {
-            long mask = -1L;
-            if (w == firstWord) {
-                mask &= -1L << (from & WORD_BIT_MASK);
-            }
-            if (w == lastWord) {
-                mask &= -1L >>> (WORD_BIT_MASK - ((to - 1) & WORD_BIT_MASK));
-            }
-            long old = bits[w];
-            added += Long.bitCount(mask & ~old);
-            bits[w] = old | mask;
-        }
-        return added;
-    }
-
-    private void release(PerKey<K> pk, int totalLength) {
-        pk.bytes -= totalLength;
-        bytesTotal -= totalLength;
-    }
-
-    private void remember(K key, PerKey<K> pk, int messageId, long now) {
+    private void remember(K key, PerKey pk, int messageId, long now) {
         long deadline = now + timeoutNanos;
+        if (!keys.containsKey(key)) {
+            keys.put(key, pk);
+        }
         pk.completed.put(messageId, deadline);
-        completedOrder.put(new Slot<>(key, messageId), deadline);
+        completedOrder.put(new Slot(key, messageId), deadline);
         if (pk.completed.size() > MAX_COMPLETED_PER_KEY) {
             Iterator<Integer> oldest = pk.completed.keySet().iterator();
             int forgotten = oldest.next();
             oldest.remove();
-            completedOrder.remove(new Slot<>(key, forgotten));
+            completedOrder.remove(new Slot(key, forgotten));
         }
     }
 
@@ -288,39 +354,35 @@ public final class Reassembler<K> {
      *
      * @return how many partial messages were dropped (the "reassembly timed out" count)
      */
+    @SuppressWarnings("unchecked")
     public synchronized int expire(long now) {
         int dropped = 0;
-        Iterator<Partial<K>> it = partials.values().iterator();
-        while (it.hasNext()) {
-            Partial<K> p = it.next();
+        for (Iterator<PartialMessage> it = partials.values().iterator(); it.hasNext(); ) {
+            PartialMessage p = it.next();
             if (now - p.deadline < 0) {
                 break;
             }
-            it.remove();
-            PerKey<K> pk = keys.get(p.slot.key());
-            pk.partials.remove(p.slot.messageId());
-            release(pk, p.totalLength);
-            // Application plaintext should not linger in freed buffers.
-            Arrays.fill(p.data, (byte) 0);
-            dropUnused(p.slot.key(), pk);
+            drop(p);
+            p.wipe();
             dropped++;
+            it = partials.values().iterator();
         }
-        Iterator<Map.Entry<Slot<K>, Long>> mem = completedOrder.entrySet().iterator();
+        Iterator<Map.Entry<Slot, Long>> mem = completedOrder.entrySet().iterator();
         while (mem.hasNext()) {
-            Map.Entry<Slot<K>, Long> e = mem.next();
+            Map.Entry<Slot, Long> e = mem.next();
             if (now - e.getValue() < 0) {
                 break;
             }
             mem.remove();
-            K key = e.getKey().key();
-            PerKey<K> pk = keys.get(key);
+            K key = (K) e.getKey().key();
+            PerKey pk = keys.get(key);
             pk.completed.remove(e.getKey().messageId());
             dropUnused(key, pk);
         }
         return dropped;
     }
 
-    private void dropUnused(K key, PerKey<K> pk) {
+    private void dropUnused(K key, PerKey pk) {
         if (pk.isEmpty()) {
             keys.remove(key);
         }
@@ -331,7 +393,7 @@ public final class Reassembler<K> {
      * if nothing is held.
      */
     public synchronized long nextExpiry() {
-        Iterator<Partial<K>> p = partials.values().iterator();
+        Iterator<PartialMessage> p = partials.values().iterator();
         Iterator<Long> c = completedOrder.values().iterator();
         if (!p.hasNext()) {
             return c.hasNext() ? c.next() : Long.MAX_VALUE;
@@ -346,21 +408,21 @@ public final class Reassembler<K> {
 
     /** Drops every partial message and completed memory of {@code key}, e.g. when its session ends. */
     public synchronized void removeKey(K key) {
-        PerKey<K> pk = keys.remove(key);
+        PerKey pk = keys.get(key);
         if (pk == null) {
             return;
         }
-        for (Partial<K> p : pk.partials.values()) {
-            partials.remove(p.slot);
-            bytesTotal -= p.totalLength;
-            Arrays.fill(p.data, (byte) 0);
+        for (PartialMessage p : pk.partials.values().toArray(new PartialMessage[0])) {
+            drop(p);
+            p.wipe();
         }
         for (Integer id : pk.completed.keySet()) {
-            completedOrder.remove(new Slot<>(key, id));
+            completedOrder.remove(new Slot(key, id));
         }
+        keys.remove(key);
     }
 
-    /** Bytes charged for partial messages (their summed {@code totalLength}). */
+    /** Bytes charged for partial messages in total. */
     public synchronized long bytesHeld() {
         return bytesTotal;
     }
@@ -372,12 +434,23 @@ public final class Reassembler<K> {
 
     /** Bytes charged for the partial messages of {@code key}. */
     public synchronized long bytesHeld(K key) {
-        PerKey<K> pk = keys.get(key);
+        PerKey pk = keys.get(key);
         return pk == null ? 0 : pk.bytes;
+    }
+
+    /** Bytes charged to the account {@code accountId}. */
+    public synchronized long accountBytes(Object accountId) {
+        Account a = accounts.get(accountId);
+        return a == null ? 0 : a.bytes;
     }
 
     /** Fragments answered {@link Status#INCONSISTENT} since creation. */
     public synchronized long inconsistentCount() {
         return inconsistent;
+    }
+
+    /** Partial messages evicted to give an account below its fair share room, since creation. */
+    public synchronized long evictedCount() {
+        return evicted;
     }
 }

@@ -32,6 +32,10 @@ public final class CipherState {
 
     private final AeadCipher cipher;
     private byte[] k;
+    /**
+     * The keyed AEAD, made from {@link #k} at first use: a JDK {@code Cipher} takes about a
+     * kilobyte, which a session answered but never confirmed should not cost (spec §8).
+     */
     private AeadKey key;
     private long n;
     private boolean destroyed;
@@ -47,13 +51,19 @@ public final class CipherState {
         k = null;
         if (newKey != null) {
             k = newKey.clone();
-            key = cipher.newKey(k);
         }
         n = 0;
     }
 
     public boolean hasKey() {
-        return key != null;
+        return k != null;
+    }
+
+    private AeadKey keyed() {
+        if (key == null) {
+            key = cipher.newKey(k);
+        }
+        return key;
     }
 
     /** SetNonce(nonce). */
@@ -114,7 +124,7 @@ public final class CipherState {
                     + (out.length - outOff));
         }
         try {
-            return key.encrypt(nonce, ad == null ? EMPTY : ad, adOff, adLen, in, inOff, inLen, out, outOff);
+            return keyed().encrypt(nonce, ad == null ? EMPTY : ad, adOff, adLen, in, inOff, inLen, out, outOff);
         } catch (GeneralSecurityException e) {
             throw new NoiseException("encryption failed: " + e.getMessage(), e);
         }
@@ -137,7 +147,7 @@ public final class CipherState {
                     + (out.length - outOff));
         }
         try {
-            return key.decrypt(nonce, ad == null ? EMPTY : ad, adOff, adLen, in, inOff, inLen, out, outOff);
+            return keyed().decrypt(nonce, ad == null ? EMPTY : ad, adOff, adLen, in, inOff, inLen, out, outOff);
         } catch (AEADBadTagException e) {
             throw new AuthenticationFailedException("authentication failed: tampered, corrupted, or wrong key");
         } catch (GeneralSecurityException e) {
@@ -154,7 +164,7 @@ public final class CipherState {
         byte[] zeros = new byte[AeadCipher.KEY_LENGTH];
         byte[] out = new byte[AeadCipher.KEY_LENGTH + TAG_LENGTH];
         try {
-            key.encrypt(MAX_NONCE, EMPTY, 0, 0, zeros, 0, zeros.length, out, 0);
+            keyed().encrypt(MAX_NONCE, EMPTY, 0, 0, zeros, 0, zeros.length, out, 0);
         } catch (GeneralSecurityException e) {
             throw new NoiseException("rekey failed: " + e.getMessage(), e);
         }
@@ -170,7 +180,6 @@ public final class CipherState {
         CipherState c = new CipherState(cipher);
         if (k != null) {
             c.k = k.clone();
-            c.key = cipher.newKey(c.k);
         }
         c.n = n;
         return c;
@@ -199,6 +208,7 @@ public final class CipherState {
             key.destroy();
         }
         key = null;
+        k = null;
     }
 
     private void checkLive() {

@@ -68,6 +68,19 @@ public final class NoiseProtocol {
         return new NoiseProtocol(name, pattern, dh, cipher, hash);
     }
 
+    /**
+     * The same protocol with another implementation of its DH function (same name and lengths),
+     * e.g. one that counts its operations.
+     *
+     * @throws IllegalArgumentException if {@code other} is a different DH function
+     */
+    public NoiseProtocol withDh(DhFunction other) {
+        if (!other.name().equals(dh.name()) || other.dhLen() != dh.dhLen()) {
+            throw new IllegalArgumentException("DH function " + other.name() + " cannot replace " + dh.name());
+        }
+        return new NoiseProtocol(name, pattern, other, cipher, hash);
+    }
+
     public String name() {
         return name;
     }

@@ -49,7 +49,11 @@ public final class ReplayWindow {
     /** Counters behind the highest accepted one that are still tracked: (128 − 1) × 64. */
     public static final int WINDOW_SIZE = (RING_BLOCKS - 1) * BLOCK_BITS;
 
-    private final long[] ring = new long[RING_BLOCKS];
+    /**
+     * Allocated at the first accepted counter: a session that is answered but never confirmed
+     * (a half-open peer, spec §8) then costs no kilobyte for it.
+     */
+    private long[] ring;
     /** Highest accepted counter (unsigned); 0 before anything is accepted, as in RFC 6479. */
     private long last;
 
@@ -76,6 +80,9 @@ public final class ReplayWindow {
         }
         int slot = (int) (indexBlock & BLOCK_MASK);
         long bit = 1L << (counter & BIT_MASK);
+        if (ring == null) {
+            ring = new long[RING_BLOCKS];
+        }
         if (!advances) {
             long old = ring[slot];
             if ((old & bit) != 0) {
@@ -102,6 +109,8 @@ public final class ReplayWindow {
     /** Forgets every counter, as for a fresh session. */
     public synchronized void reset() {
         last = 0;
-        Arrays.fill(ring, 0L);
+        if (ring != null) {
+            Arrays.fill(ring, 0L);
+        }
     }
 }

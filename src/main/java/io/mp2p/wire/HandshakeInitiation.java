@@ -1,7 +1,7 @@
 package io.mp2p.wire;
 
 /**
- * The clear fields of a HandshakeInitiation (type 1, spec §4.2): 200 bytes, of which bytes
+ * The clear fields of a HandshakeInitiation (type 1, spec §4.2): 216 bytes, of which bytes
  * {@code NOISE_OFFSET .. NOISE_OFFSET+NOISE_LENGTH} are Noise IK message 1, then mac1 and mac2.
  *
  * <pre>{@code
@@ -13,17 +13,21 @@ package io.mp2p.wire;
  */
 public final class HandshakeInitiation {
     /** Exact packet length. */
-    public static final int LENGTH = 200;
+    public static final int LENGTH = 216;
     /** Offset of the initiator's 4-byte sender index. */
     public static final int SENDER_INDEX_OFFSET = 4;
     /** Offset of Noise message 1. */
     public static final int NOISE_OFFSET = 8;
-    /** Length of Noise message 1: e (32) + encrypted s (48) + encrypted payload (80). */
-    public static final int NOISE_LENGTH = 160;
+    /** Offset of the initiator's ephemeral public key, the start of Noise message 1. */
+    public static final int EPHEMERAL_OFFSET = NOISE_OFFSET;
+    /** Length of the ephemeral public key. */
+    public static final int EPHEMERAL_LENGTH = 32;
+    /** Length of Noise message 1: e (32) + encrypted s (48) + encrypted payload (80 + 16). */
+    public static final int NOISE_LENGTH = 176;
     /** Offset of mac1. */
-    public static final int MAC1_OFFSET = 168;
+    public static final int MAC1_OFFSET = 184;
     /** Offset of mac2. */
-    public static final int MAC2_OFFSET = 184;
+    public static final int MAC2_OFFSET = 200;
     /** Length of mac1 and of mac2. */
     public static final int MAC_LENGTH = 16;
     /** How many leading bytes of the packet are appended to the Noise prologue (spec §2). */

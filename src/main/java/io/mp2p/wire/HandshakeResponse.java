@@ -1,9 +1,9 @@
 package io.mp2p.wire;
 
 /**
- * The clear fields of a HandshakeResponse (type 2, spec §4.3): 92 bytes, of which bytes
+ * The clear fields of a HandshakeResponse (type 2, spec §4.3): 108 bytes, of which bytes
  * {@code NOISE_OFFSET .. NOISE_OFFSET+NOISE_LENGTH} are Noise IK message 2 (whose 4-byte payload is
- * the responder's sender index), then mac1 and mac2.
+ * the responder's sender index), then response_auth, mac1 and mac2.
  *
  * <pre>{@code
  * byte[] packet = new byte[HandshakeResponse.LENGTH];
@@ -14,7 +14,7 @@ package io.mp2p.wire;
  */
 public final class HandshakeResponse {
     /** Exact packet length. */
-    public static final int LENGTH = 92;
+    public static final int LENGTH = 108;
     /** Offset of the receiver index (the initiation's sender index). */
     public static final int RECEIVER_INDEX_OFFSET = 4;
     /** Offset of Noise message 2. */
@@ -23,10 +23,14 @@ public final class HandshakeResponse {
     public static final int NOISE_LENGTH = 52;
     /** Length of the ResponsePayload: the responder's sender index. */
     public static final int PAYLOAD_LENGTH = 4;
+    /** Offset of response_auth, which covers bytes 0 .. AUTH_OFFSET. */
+    public static final int AUTH_OFFSET = 60;
+    /** Length of response_auth. */
+    public static final int AUTH_LENGTH = 16;
     /** Offset of mac1. */
-    public static final int MAC1_OFFSET = 60;
+    public static final int MAC1_OFFSET = 76;
     /** Offset of mac2. */
-    public static final int MAC2_OFFSET = 76;
+    public static final int MAC2_OFFSET = 92;
 
     private final int receiverIndex;
 

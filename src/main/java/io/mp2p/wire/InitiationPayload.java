@@ -23,7 +23,9 @@ import io.mp2p.identity.PeerKey;
  */
 public final class InitiationPayload {
     /** Exact payload length. */
-    public static final int LENGTH = 64;
+    public static final int LENGTH = 80;
+    /** Length of the response_key, which keys response_auth (spec §4.3). */
+    public static final int RESPONSE_KEY_LENGTH = 16;
     /** Reply family: answer to the initiation's source address and port. */
     public static final int FAMILY_SOURCE = 0;
     /** Reply family: an IPv4 address. */
@@ -38,6 +40,7 @@ public final class InitiationPayload {
     static final int ADDRESS_LENGTH = 16;
     static final int PORT_OFFSET = 61;
     static final int RESERVED_OFFSET = 63;
+    static final int RESPONSE_KEY_OFFSET = 64;
     private static final int IPV4_LENGTH = 4;
     private static final int MAX_PORT = 0xffff;
 
@@ -45,12 +48,15 @@ public final class InitiationPayload {
     private final byte[] timestamp;
     private final int replyFamily;
     private final InetSocketAddress replyAddress;
+    private final byte[] responseKey;
 
-    private InitiationPayload(PeerKey identity, byte[] timestamp, int replyFamily, InetSocketAddress replyAddress) {
+    private InitiationPayload(PeerKey identity, byte[] timestamp, int replyFamily, InetSocketAddress replyAddress,
+                              byte[] responseKey) {
         this.identity = identity;
         this.timestamp = timestamp;
         this.replyFamily = replyFamily;
         this.replyAddress = replyAddress;
+        this.responseKey = responseKey;
     }
 
     /**
@@ -59,12 +65,16 @@ public final class InitiationPayload {
      * @param identity    the initiator's peer id
      * @param tai64n      a {@link Tai64n} label
      * @param replyOrNull where the responder must answer, or null for the initiation's source address
-     * @throws IllegalArgumentException if the timestamp is not 12 bytes, or the reply address is
-     *                                  unresolved or has port 0
+     * @param responseKey 16 fresh random bytes keying the response's response_auth
+     * @throws IllegalArgumentException if the timestamp is not 12 bytes, the response key not 16, or
+     *                                  the reply address is unresolved or has port 0
      */
-    public static byte[] encode(PeerKey identity, byte[] tai64n, InetSocketAddress replyOrNull) {
+    public static byte[] encode(PeerKey identity, byte[] tai64n, InetSocketAddress replyOrNull, byte[] responseKey) {
         if (tai64n == null || tai64n.length != Tai64n.LENGTH) {
             throw new IllegalArgumentException("a TAI64N timestamp is " + Tai64n.LENGTH + " bytes");
+        }
+        if (responseKey == null || responseKey.length != RESPONSE_KEY_LENGTH) {
+            throw new IllegalArgumentException("a response key is " + RESPONSE_KEY_LENGTH + " bytes");
         }
         byte[] out = new byte[LENGTH];
         identity.copyTo(out, IDENTITY_OFFSET);
@@ -82,6 +92,7 @@ public final class InitiationPayload {
             System.arraycopy(raw, 0, out, ADDRESS_OFFSET, raw.length);
             Bytes.put16(out, PORT_OFFSET, replyOrNull.getPort());
         }
+        System.arraycopy(responseKey, 0, out, RESPONSE_KEY_OFFSET, RESPONSE_KEY_LENGTH);
         return out;
     }
 
@@ -145,7 +156,9 @@ public final class InitiationPayload {
             reply = new InetSocketAddress(address, port);
         }
         byte[] timestamp = Arrays.copyOfRange(p, off + TIMESTAMP_OFFSET, off + TIMESTAMP_OFFSET + Tai64n.LENGTH);
-        return Parsed.ok(new InitiationPayload(identity, timestamp, family, reply));
+        byte[] responseKey = Arrays.copyOfRange(p, off + RESPONSE_KEY_OFFSET, off + RESPONSE_KEY_OFFSET
+                + RESPONSE_KEY_LENGTH);
+        return Parsed.ok(new InitiationPayload(identity, timestamp, family, reply, responseKey));
     }
 
     /** The initiator's Ed25519 identity. */
@@ -156,6 +169,16 @@ public final class InitiationPayload {
     /** A copy of the TAI64N timestamp. */
     public byte[] timestamp() {
         return timestamp.clone();
+    }
+
+    /** A copy of the response_key (spec §4.3); zero after {@link #destroy()}. */
+    public byte[] responseKey() {
+        return responseKey.clone();
+    }
+
+    /** Zeroes this object's copy of the response key. */
+    public void destroy() {
+        Arrays.fill(responseKey, (byte) 0);
     }
 
     /** One of {@link #FAMILY_SOURCE}, {@link #FAMILY_IPV4}, {@link #FAMILY_IPV6}. */

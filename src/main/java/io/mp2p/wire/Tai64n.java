@@ -37,6 +37,14 @@ public final class Tai64n {
     }
 
     /**
+     * The TAI64N label of a Unix time in nanoseconds, not rounded: for bounds a responder compares
+     * received labels with (spec §6.3), where rounding would move the bound.
+     */
+    public static byte[] exactFromUnixNanos(long unixNanos) {
+        return encode(Math.floorDiv(unixNanos, NANOS_PER_SECOND), (int) Math.floorMod(unixNanos, NANOS_PER_SECOND));
+    }
+
+    /**
      * Orders two labels as unsigned big-endian numbers, that is as times.
      *
      * @throws IllegalArgumentException if either is not {@link #LENGTH} bytes

@@ -64,6 +64,13 @@ class CookieTest {
         return p;
     }
 
+    /** A reply_key, as the es of an initiation would give (spec §4.5); here simply random. */
+    private byte[] replyKey() {
+        byte[] k = new byte[32];
+        seeded.nextBytes(k);
+        return k;
+    }
+
     private static byte[] mac2(byte[] packet) {
         return Arrays.copyOfRange(packet, HandshakeInitiation.MAC2_OFFSET, HandshakeInitiation.LENGTH);
     }
@@ -71,9 +78,10 @@ class CookieTest {
     /** Makes the generator hold a cookie from the checker for source:port, received at {@code now}. */
     private void obtainCookie(CookieGenerator gen, CookieChecker checker, long now) {
         byte[] first = initiation(7);
-        gen.addMacs(first, 0, first.length, now);
+        byte[] key = replyKey();
+        gen.addInitiationMacs(first, 0, first.length, key, now);
         byte[] reply = new byte[CookieReply.LENGTH];
-        checker.createReply(reply, 0, 7, first, 0, first.length, source, port, now);
+        checker.createReply(reply, 0, 7, first, 0, first.length, source, port, key, now);
         assertEquals(CookieResult.ACCEPTED, gen.consumeReply(reply, 0, reply.length, now));
     }
 
@@ -90,17 +98,18 @@ class CookieTest {
         CookieGenerator gen = new CookieGenerator(responder);
         CookieChecker checker = new CookieChecker(responder, random);
         byte[] first = initiation(7);
-        gen.addMacs(first, 0, first.length, T0);
+        byte[] key = replyKey();
+        gen.addInitiationMacs(first, 0, first.length, key, T0);
         assertTrue(checker.checkMac1(first, 0, first.length));
         assertArrayEquals(new byte[Mac1.LENGTH], mac2(first), "no cookie yet: mac2 is zero");
         assertFalse(checker.checkMac2(first, 0, first.length, source, port, T0));
 
         byte[] reply = new byte[CookieReply.LENGTH];
-        checker.createReply(reply, 0, 7, first, 0, first.length, source, port, T0);
+        checker.createReply(reply, 0, 7, first, 0, first.length, source, port, key, T0);
         assertEquals(7, CookieReply.parse(reply, 0, reply.length).value().receiverIndex());
         assertEquals(CookieResult.ACCEPTED, gen.consumeReply(reply, 0, reply.length, T0));
         assertEquals(CookieResult.NO_PENDING_MAC, gen.consumeReply(reply, 0, reply.length, T0),
-                "one reply per sent mac1: a replay cannot refresh the cookie");
+                "one reply per initiation: a replay cannot refresh the cookie");
 
         byte[] retry = initiation(8);
         gen.addMacs(retry, 0, retry.length, T0 + SECOND);
@@ -196,15 +205,16 @@ class CookieTest {
         for (int i = 0; i < CASES / 10; i++) {
             CookieGenerator gen = new CookieGenerator(responder);
             byte[] p = initiation(i);
-            gen.addMacs(p, 0, p.length, i);
+            byte[] key = replyKey();
+            gen.addInitiationMacs(p, 0, p.length, key, i);
             byte[] reply = new byte[CookieReply.LENGTH];
-            checker.createReply(reply, 0, i, p, 0, p.length, source, port, i);
+            checker.createReply(reply, 0, i, p, 0, p.length, source, port, key, i);
             int bit = seeded.nextInt((CookieReply.LENGTH - CookieReply.NONCE_OFFSET) * Byte.SIZE);
             reply[CookieReply.NONCE_OFFSET + bit / Byte.SIZE] ^= (byte) (1 << (bit % Byte.SIZE));
             assertEquals(CookieResult.DECRYPT_FAILED, gen.consumeReply(reply, 0, reply.length, i));
             reply[CookieReply.NONCE_OFFSET + bit / Byte.SIZE] ^= (byte) (1 << (bit % Byte.SIZE));
             assertEquals(CookieResult.ACCEPTED, gen.consumeReply(reply, 0, reply.length, i),
-                    "a failed reply leaves the pending mac1 in place");
+                    "a failed reply leaves the pending initiation in place");
         }
     }
 
@@ -213,28 +223,60 @@ class CookieTest {
         CookieChecker checker = new CookieChecker(responder, random);
         CookieGenerator gen = new CookieGenerator(responder);
         byte[] older = initiation(1);
-        gen.addMacs(older, 0, older.length, 0);
+        byte[] olderKey = replyKey();
+        gen.addInitiationMacs(older, 0, older.length, olderKey, 0);
         byte[] newer = initiation(2);
-        gen.addMacs(newer, 0, newer.length, 0);
+        gen.addInitiationMacs(newer, 0, newer.length, replyKey(), 0);
         byte[] reply = new byte[CookieReply.LENGTH];
-        checker.createReply(reply, 0, 1, older, 0, older.length, source, port, 0);
-        assertEquals(CookieResult.DECRYPT_FAILED, gen.consumeReply(reply, 0, reply.length, 0), "answers a stale mac1");
+        checker.createReply(reply, 0, 1, older, 0, older.length, source, port, olderKey, 0);
+        assertEquals(CookieResult.DECRYPT_FAILED, gen.consumeReply(reply, 0, reply.length, 0), "answers an older initiation");
 
         CookieGenerator toOther = new CookieGenerator(other);
-        toOther.addMacs(older, 0, older.length, 0);
-        checker.createReply(reply, 0, 1, older, 0, older.length, source, port, 0);
-        assertEquals(CookieResult.DECRYPT_FAILED, toOther.consumeReply(reply, 0, reply.length, 0), "wrong cookie key");
+        toOther.addInitiationMacs(older, 0, older.length, replyKey(), 0);
+        checker.createReply(reply, 0, 1, older, 0, older.length, source, port, olderKey, 0);
+        assertEquals(CookieResult.DECRYPT_FAILED, toOther.consumeReply(reply, 0, reply.length, 0), "wrong reply key");
         assertEquals(CookieResult.DECRYPT_FAILED, toOther.consumeReply(reply, 0, reply.length - 1, 0), "wrong length");
         assertEquals(CookieResult.DECRYPT_FAILED, toOther.consumeReply(reply, -5, reply.length, 0), "bad range");
     }
 
+    /**
+     * Issue 11 item 2: someone who saw the initiation (its sender index and mac1) forges replies
+     * under keys it can compute; each fails and changes nothing, and the genuine reply is taken.
+     */
     @Test
-    void replyWithoutPendingMac() {
+    void forgedRepliesFailAndTheGenuineOneIsStillTaken() {
+        CookieChecker checker = new CookieChecker(responder, random);
+        CookieChecker attacker = new CookieChecker(responder, random);
+        CookieGenerator gen = new CookieGenerator(responder);
+        byte[] p = initiation(5);
+        byte[] key = replyKey();
+        gen.addInitiationMacs(p, 0, p.length, key, 0);
+        byte[] forged = new byte[CookieReply.LENGTH];
+        for (int i = 0; i < 1000; i++) {
+            attacker.createReply(forged, 0, 5, p, 0, p.length, source, port, replyKey(), i);
+            assertEquals(CookieResult.DECRYPT_FAILED, gen.consumeReply(forged, 0, forged.length, i));
+        }
+        byte[] genuine = new byte[CookieReply.LENGTH];
+        checker.createReply(genuine, 0, 5, p, 0, p.length, source, port, key, 1000);
+        assertEquals(CookieResult.ACCEPTED, gen.consumeReply(genuine, 0, genuine.length, 1000));
+        byte[] retry = initiation(6);
+        gen.addMacs(retry, 0, retry.length, 1001);
+        assertTrue(checker.checkMac2(retry, 0, retry.length, source, port, 1001));
+    }
+
+    @Test
+    void replyWithoutPendingInitiation() {
         CookieChecker checker = new CookieChecker(responder, random);
         byte[] p = initiation(1);
         byte[] reply = new byte[CookieReply.LENGTH];
-        checker.createReply(reply, 0, 1, p, 0, p.length, source, port, 0);
+        byte[] key = replyKey();
+        checker.createReply(reply, 0, 1, p, 0, p.length, source, port, key, 0);
         assertEquals(CookieResult.NO_PENDING_MAC, new CookieGenerator(responder).consumeReply(reply, 0, reply.length, 0));
+        CookieGenerator abandoned = new CookieGenerator(responder);
+        abandoned.addInitiationMacs(p, 0, p.length, key, 0);
+        abandoned.forgetInitiation();
+        assertEquals(CookieResult.NO_PENDING_MAC, abandoned.consumeReply(reply, 0, reply.length, 0),
+                "an abandoned initiation takes no reply");
     }
 
     @Test

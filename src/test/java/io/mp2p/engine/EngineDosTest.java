@@ -17,19 +17,6 @@ import io.mp2p.wire.HandshakeInitiation;
 /** mac1 filtering, cookies under load and per-source rate limiting (spec §4.4, §7). */
 class EngineDosTest {
 
-    /**
-     * An initiation anyone who knows the receiver's public key can make: a valid mac1 (keyed by that
-     * key), no cookie, and random bytes where Noise message 1 should be.
-     */
-    private static byte[] forgedInitiation(SplittableRandom r, byte[] mac1Key) {
-        byte[] d = new byte[HandshakeInitiation.LENGTH];
-        r.nextBytes(d);
-        HandshakeInitiation.writeHeader(d, 0, 1, r.nextInt());
-        Mac1.compute(mac1Key, d, 0, HandshakeInitiation.MAC1_OFFSET, d, HandshakeInitiation.MAC1_OFFSET);
-        java.util.Arrays.fill(d, HandshakeInitiation.MAC2_OFFSET, HandshakeInitiation.LENGTH, (byte) 0);
-        return d;
-    }
-
     @Test
     void aNodeSharingTheGroupDropsHandshakesForOthersWithoutAnyDiffieHellman() {
         SimNetwork net = new SimNetwork(80);
@@ -76,7 +63,7 @@ class EngineDosTest {
         boolean started = false;
         for (int second = 0; second < 10; second++) {
             for (int i = 0; i < floodPerSecond; i++) {
-                byte[] d = forgedInitiation(r, mac1Key);
+                byte[] d = DosPackets.forgedInitiation(r, mac1Key);
                 b.engine.handleDatagram(d, 0, d.length, attacker, net.now);
                 if (i % 100 == 0) {
                     net.run(seconds(1.0 / (floodPerSecond / 100.0)));
@@ -90,10 +77,16 @@ class EngineDosTest {
         net.run(seconds(30));
         EngineMetrics m = b.engine.metrics();
         long floodSeconds = (net.now - floodStart) / 1_000_000_000L;
-        System.out.printf("flood: %d initiations with valid mac1 over 10 s: %d cookie replies, %d Noise messages "
-                        + "processed (%.0f per second of flood), drops %s%n", floodPerSecond * 10,
-                m.cookieRepliesSent(), m.noiseMessagesProcessed(), m.noiseMessagesProcessed() / 10.0,
-                m.dropsByReason());
+        AttackReport report = new AttackReport("initiation flood with valid mac1, " + floodPerSecond + "/s");
+        report.attackerPackets = floodPerSecond * 10L;
+        report.attackerLinkBytes = report.attackerPackets * (HandshakeInitiation.LENGTH + AttackReport.IPV4_UDP_HEADERS);
+        report.print(10, m.dhOperations(), String.format(java.util.Locale.ROOT,
+                "%,d cookie replies (budget %,d/s), %d Noise messages, drops %s", m.cookieRepliesSent(),
+                Constants.COOKIE_REPLY_RATE, m.noiseMessagesProcessed(), m.dropsByReason()),
+                b.messagesFrom(a).size() + " message from the genuine peer, after "
+                        + a.engine.metrics().handshakesInitiated() + " attempts (the second with its cookie)");
+        assertTrue(m.cookieRepliesSent() <= 10L * Constants.COOKIE_REPLY_RATE + Constants.COOKIE_REPLY_BURST + 100,
+                "cookie replies, one DH each, stay within their budget");
         assertTrue(m.drops(DropReason.COOKIE_REQUIRED) > floodPerSecond * 9, m.toString());
         // Only what arrives before load is detected each second reaches Noise: about the threshold, not the flood.
         assertTrue(m.noiseMessagesProcessed() < 3L * Constants.HANDSHAKE_LOAD_THRESHOLD + 10, m.toString());
@@ -118,20 +111,21 @@ class EngineDosTest {
         SplittableRandom r = new SplittableRandom(86);
         InetSocketAddress other = new InetSocketAddress(SimNetwork.addr(new byte[] {10, 7, 7, 7}), 7);
         for (int i = 0; i < 10; i++) {
-            byte[] d = forgedInitiation(r, key);
+            byte[] d = DosPackets.forgedInitiation(r, key);
             b.engine.handleDatagram(d, 0, d.length, other, net.now);
         }
         a.engine.send(b.key(), "hi".getBytes(), net.now);
         net.run(seconds(0.5));
-        // Threshold 1: the flood's first packet went to Noise, the other 9 and a's first initiation got cookies.
-        assertEquals(10, b.engine.metrics().cookieRepliesSent());
+        // Threshold 1, counting what reaches DH: the flood's first two packets went to Noise (the second
+        // took the count over 1), the other 8 and a's first initiation got cookies.
+        assertEquals(9, b.engine.metrics().cookieRepliesSent());
         net.run(seconds(6));
         assertEquals(1, b.messagesFrom(a).size(), "a connected with its cookie");
         byte[] withCookie = initiations.get(initiations.size() - 1);
         // The same cookie-bearing initiation, 20 times at once from a's source: the burst passes (and is then
         // refused as stale), the rest is rate limited before any Diffie-Hellman.
         for (int i = 0; i < 10; i++) {
-            byte[] d = forgedInitiation(r, key);
+            byte[] d = DosPackets.forgedInitiation(r, key);
             b.engine.handleDatagram(d, 0, d.length, other, net.now);
         }
         long noiseBefore = b.engine.metrics().noiseMessagesProcessed();
@@ -144,7 +138,7 @@ class EngineDosTest {
     }
 
     @Test
-    void aFullPeerTableRefusesNewInitiatorsUntilPeersHoldNothing() {
+    void aFullPeerTableGivesTheLeastRecentlyActiveEstablishedPeersPlaceToANewcomer() {
         SimNetwork net = new SimNetwork(87);
         Node server = net.addNode("server", net.newIdentity(), c -> c.maxPeers(3));
         List<Node> clients = new java.util.ArrayList<>();
@@ -153,22 +147,66 @@ class EngineDosTest {
         }
         for (int i = 0; i < 3; i++) {
             clients.get(i).engine.send(server.key(), new byte[] {(byte) i}, net.now);
+            net.run(seconds(1));
         }
+        // c1 and c2 speak again: c0 is the least recently active.
+        clients.get(2).engine.send(server.key(), new byte[] {9}, net.now);
+        clients.get(1).engine.send(server.key(), new byte[] {9}, net.now);
         net.run(seconds(1));
         Node late = clients.get(3);
         late.engine.send(server.key(), new byte[] {3}, net.now);
         net.run(seconds(1));
         EngineMetrics m = server.engine.metrics();
         assertEquals(3, m.peers());
-        assertEquals(3, m.sessionsLive());
-        assertEquals(1, m.drops(DropReason.TOO_MANY_PEERS));
+        assertEquals(0, m.drops(DropReason.TOO_MANY_PEERS));
+        assertEquals(1, server.messagesFrom(late).size());
+        assertEquals(List.of(new EngineEvent.SessionClosed(clients.get(0).key(), CloseReason.EVICTED)),
+                server.eventsOf(EngineEvent.SessionClosed.class));
+        assertEquals(null, server.engine.peerState(clients.get(0).key()));
+    }
+
+    @Test
+    void knownPeersAreNeverEvictedAndAreForgottenOnlyWhenTheyHoldNothing() {
+        SimNetwork net = new SimNetwork(88);
+        List<Node> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(net.addNode("c" + i));
+        }
+        java.util.Set<io.mp2p.identity.PeerKey> listed = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            listed.add(clients.get(i).key());
+        }
+        Node server = net.addNode("server", net.newIdentity(), c -> c.maxPeers(3).knownPeers(listed::contains));
+        for (int i = 0; i < 3; i++) {
+            clients.get(i).engine.send(server.key(), new byte[] {(byte) i}, net.now);
+        }
+        net.run(seconds(1));
+        Node late = clients.get(3);
+        late.engine.send(server.key(), new byte[] {3}, net.now);
+        net.run(seconds(1));
+        assertEquals(1, server.engine.metrics().drops(DropReason.TOO_MANY_PEERS));
         assertTrue(server.messagesFrom(late).isEmpty());
-        // The three sessions expire with no traffic; their peers then hold nothing and make room.
+        // The three sessions expire with no traffic; the known peers then hold nothing and make room.
         net.run(seconds(200));
-        assertEquals(0, server.engine.metrics().sessionsLive());
         late.engine.send(server.key(), new byte[] {4}, net.now);
         net.run(seconds(1));
         assertEquals(1, server.messagesFrom(late).size(), server.engine.metrics().toString());
-        assertEquals(1, server.engine.metrics().peers(), "the three idle peers were forgotten");
+        assertEquals(1, server.engine.metrics().peers(), "the three idle known peers were forgotten");
+    }
+
+    @Test
+    void aStrangerHasTheGraceTimeToConfirmBeforeANewcomerTakesItsPlace() {
+        SimNetwork net = new SimNetwork(89);
+        Node server = net.addNode("server", net.newIdentity(), c -> c.maxPeers(2));
+        HalfOpenMemoryProbe.fill(net, server, 2, net.now);
+        assertEquals(2, server.engine.metrics().peers());
+        net.run(Constants.STRANGER_GRACE / 2);
+        HalfOpenMemoryProbe.fill(net, server, 1, net.now);
+        assertEquals(1, server.engine.metrics().drops(DropReason.TOO_MANY_PEERS), "both strangers are in their grace");
+        net.run(Constants.STRANGER_GRACE);
+        HalfOpenMemoryProbe.fill(net, server, 1, net.now);
+        assertEquals(1, server.engine.metrics().drops(DropReason.TOO_MANY_PEERS));
+        assertEquals(2, server.engine.metrics().peers());
+        assertEquals(2, server.engine.metrics().sessionsLive(), "the oldest stranger's session was wiped");
     }
 }

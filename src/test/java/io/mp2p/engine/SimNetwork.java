@@ -187,6 +187,14 @@ final class SimNetwork {
         }
     }
 
+    /**
+     * Puts a datagram on the wire at virtual time {@code at} (not before now), as an attacker pacing
+     * its packets could; delivered in time order with the honest traffic.
+     */
+    void injectAt(long at, InetSocketAddress from, InetSocketAddress to, byte[] data) {
+        inFlight.add(new InFlight(Math.max(at, now), seq++, from, to, data));
+    }
+
     /** Moves every node's output onto the wire. */
     private void collect() {
         for (Node n : nodes) {
@@ -247,7 +255,7 @@ final class SimNetwork {
             if (f != null && f.at - next <= 0) {
                 inFlight.poll();
                 now = Math.max(now, f.at);
-                List<Node> dst = owners.get(f.to);
+                List<Node> dst = owners.getOrDefault(f.to, List.of());
                 for (Node d : dst) {
                     if (d.unicast.equals(f.from)) {
                         continue;

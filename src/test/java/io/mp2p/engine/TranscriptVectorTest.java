@@ -2,6 +2,7 @@ package io.mp2p.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,12 @@ import org.junit.jupiter.api.Test;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import io.mp2p.cookie.CookieChecker;
+import io.mp2p.cookie.CookieGenerator;
+import io.mp2p.cookie.CookieReplyKey;
+import io.mp2p.cookie.CookieResult;
 import io.mp2p.cookie.Mac1;
+import io.mp2p.cookie.ResponseAuth;
 import io.mp2p.crypto.DhKeyPair;
 import io.mp2p.crypto.X25519Function;
 import io.mp2p.identity.Mp2pIdentity;
@@ -27,6 +33,7 @@ import io.mp2p.noise.CipherState;
 import io.mp2p.noise.CipherStatePair;
 import io.mp2p.noise.HandshakeState;
 import io.mp2p.noise.NoiseProtocol;
+import io.mp2p.wire.CookieReply;
 import io.mp2p.wire.Frames;
 import io.mp2p.wire.HandshakeInitiation;
 import io.mp2p.wire.HandshakeResponse;
@@ -113,7 +120,7 @@ class TranscriptVectorTest {
         t.initiatorState = HandshakeState.builder(protocol).initiator(true).prologue(t.prologue)
                 .localStatic(t.initiatorStatic).localEphemeral(t.initiatorEphemeral)
                 .remoteStatic(t.responder.x25519PublicKey()).build();
-        t.payload = InitiationPayload.encode(t.initiator.publicKey(), t.timestamp, reply);
+        t.payload = InitiationPayload.encode(t.initiator.publicKey(), t.timestamp, reply, hex(inputs, "response_key"));
         int n = t.initiatorState.writeMessage(t.payload, 0, t.payload.length, t.initiation,
                 HandshakeInitiation.NOISE_OFFSET);
         assertEquals(HandshakeInitiation.NOISE_LENGTH, n);
@@ -132,6 +139,9 @@ class TranscriptVectorTest {
         byte[] rp = HandshakeResponse.encodePayload(index("responder_sender_index"));
         n = t.responderState.writeMessage(rp, 0, rp.length, t.response, HandshakeResponse.NOISE_OFFSET);
         assertEquals(HandshakeResponse.NOISE_LENGTH, n);
+        // The responder keys response_auth with the response_key it read from the payload (spec §4.3).
+        byte[] readKey = InitiationPayload.parse(t.payloadReadByResponder, 0, t.payloadReadLength).value().responseKey();
+        ResponseAuth.write(readKey, t.response, 0);
         Mac1.compute(Mac1.key(t.initiator.publicKey()), t.response, 0, HandshakeResponse.MAC1_OFFSET,
                 t.response, HandshakeResponse.MAC1_OFFSET);
 
@@ -230,6 +240,13 @@ class TranscriptVectorTest {
     @Test
     void responseAndInitiatorReadsIt() throws Exception {
         Transcript t = run();
+        assertHex(v, "response_auth", Arrays.copyOfRange(t.response, HandshakeResponse.AUTH_OFFSET,
+                HandshakeResponse.MAC1_OFFSET));
+        assertTrue(ResponseAuth.verify(hex(inputs, "response_key"), hex(v, "response"), 0),
+                "the initiator accepts the vector's response_auth under its response_key");
+        byte[] forged = hex(v, "response");
+        forged[HandshakeResponse.AUTH_OFFSET] ^= 1;
+        assertFalse(ResponseAuth.verify(hex(inputs, "response_key"), forged, 0));
         assertHex(v, "response", t.response);
         assertEquals(HandshakeResponse.LENGTH, hex(v, "response").length);
         assertTrue(HandshakeResponse.parse(t.response, 0, t.response.length).isOk());
@@ -246,6 +263,51 @@ class TranscriptVectorTest {
                 mac, 0);
         assertArrayEquals(Arrays.copyOfRange(response, HandshakeResponse.MAC1_OFFSET, HandshakeResponse.MAC2_OFFSET),
                 mac);
+    }
+
+    /**
+     * The CookieReply of spec §4.5 for the vector's initiation: es from either side, reply_key,
+     * and the whole packet, made by the responder's code with the vector's secret and nonce; the
+     * initiator's code takes it and keys mac2 with its cookie.
+     */
+    @Test
+    void cookieReply() throws Exception {
+        Transcript t = run();
+        byte[] initiation = hex(v, "initiation");
+        byte[] ephemeral = Arrays.copyOfRange(initiation, HandshakeInitiation.EPHEMERAL_OFFSET,
+                HandshakeInitiation.EPHEMERAL_OFFSET + HandshakeInitiation.EPHEMERAL_LENGTH);
+        byte[] esResponder = new byte[32];
+        X25519Function.INSTANCE.dh(t.responder.x25519PrivateKey(), ephemeral, esResponder, 0);
+        byte[] esInitiator = new byte[32];
+        X25519Function.INSTANCE.dh(t.initiatorEphemeral.privateKey(), t.responder.x25519PublicKey(), esInitiator, 0);
+        assertHex(v, "cookie_es", esResponder);
+        assertHex(v, "cookie_es", esInitiator);
+        byte[] replyKey = CookieReplyKey.derive(esResponder, ephemeral);
+        assertHex(v, "cookie_reply_key", replyKey);
+        Handshakes responderSide = new Handshakes(t.responderStatic, t.responder.publicKey(), b -> { }, new Counters());
+        assertHex(v, "cookie_reply_key", responderSide.cookieReplyKey(initiation, 0));
+
+        // The responder's secret R and the reply's nonce are the vector's inputs.
+        byte[] secret = hex(inputs, "cookie_secret");
+        byte[] nonce = hex(inputs, "cookie_reply_nonce");
+        CookieChecker checker = new CookieChecker(t.responder.publicKey(),
+                b -> System.arraycopy(b.length == secret.length ? secret : nonce, 0, b, 0, b.length));
+        InetAddress source = InetAddress.getByName(inputs.get("cookie_source_address").getAsString());
+        int port = inputs.get("cookie_source_port").getAsInt();
+        byte[] reply = new byte[CookieReply.LENGTH];
+        checker.createReply(reply, 0, index("initiator_sender_index"), initiation, 0, initiation.length, source,
+                port, replyKey, 0);
+        assertHex(v, "cookie_reply", reply);
+
+        CookieGenerator generator = new CookieGenerator(t.responder.publicKey());
+        byte[] copy = initiation.clone();
+        generator.addInitiationMacs(copy, 0, copy.length, replyKey, 0);
+        assertArrayEquals(initiation, copy, "same mac1; no cookie yet, so mac2 is zero");
+        assertEquals(CookieResult.ACCEPTED, generator.consumeReply(hex(v, "cookie_reply"), 0, CookieReply.LENGTH, 1));
+        generator.addMacs(copy, 0, copy.length, 2);
+        assertHex(v, "initiation_mac2_with_cookie", Arrays.copyOfRange(copy, HandshakeInitiation.MAC2_OFFSET,
+                HandshakeInitiation.LENGTH));
+        assertTrue(checker.checkMac2(copy, 0, copy.length, source, port, 2), "the responder accepts that mac2");
     }
 
     /** Seals a TransportData packet as Endpoint does: header as associated data, counter as nonce. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mp2p.fragment.Reassembler.Result;
 import io.mp2p.fragment.Reassembler.Status;
@@ -39,6 +40,15 @@ class ReassemblerTest {
         return m;
     }
 
+    /** What a partial message holding pieces of these lengths is charged. */
+    private static long charge(int... pieces) {
+        long c = Reassembler.PARTIAL_OVERHEAD;
+        for (int p : pieces) {
+            c += p + Reassembler.PIECE_OVERHEAD;
+        }
+        return c;
+    }
+
     private static Result send(Reassembler<String> r, String key, int id, byte[] msg, int from,
             int to, long now) {
         return r.accept(key, id, msg.length, from, msg, from, to - from, now);
@@ -49,7 +59,7 @@ class ReassemblerTest {
         Reassembler<String> r = new Reassembler<>(MIB, 16 * MIB, TIMEOUT);
         byte[] msg = message(new SplittableRandom(1), 3000);
         assertEquals(INCOMPLETE, send(r, "a", 7, msg, 0, 1000, T0).status());
-        assertEquals(3000, r.bytesHeld());
+        assertEquals(charge(1000), r.bytesHeld(), "charged for the bytes received, not the announced length");
         assertEquals(1, r.partialCount());
         assertEquals(INCOMPLETE, send(r, "a", 7, msg, 1000, 2000, T0).status());
         Result done = send(r, "a", 7, msg, 2000, 3000, T0);
@@ -131,7 +141,7 @@ class ReassemblerTest {
         byte[] other = new byte[120];
         assertEquals(INCONSISTENT, r.accept("a", 1, 120, 50, other, 0, 70, T0).status());
         assertEquals(1, r.inconsistentCount());
-        assertEquals(100, r.bytesHeld());
+        assertEquals(charge(50), r.bytesHeld());
         Result done = send(r, "a", 1, msg, 50, 100, T0);
         assertEquals(COMPLETE, done.status());
         assertArrayEquals(msg, done.message());
@@ -155,34 +165,38 @@ class ReassemblerTest {
 
     @Test
     void perKeyLimitRefusesNewAndRecoversAfterCompletion() {
-        Reassembler<String> r = new Reassembler<>(2500, 16 * MIB, TIMEOUT);
+        long limit = 2 * charge(10) + 90 + Reassembler.PIECE_OVERHEAD;
+        Reassembler<String> r = new Reassembler<>(limit, 16 * MIB, TIMEOUT);
         byte[] m1 = message(new SplittableRandom(5), 1500);
-        byte[] m2 = message(new SplittableRandom(6), 1000);
+        byte[] m2 = message(new SplittableRandom(6), 100);
         byte[] m3 = message(new SplittableRandom(7), 100);
         assertEquals(INCOMPLETE, send(r, "a", 1, m1, 0, 10, T0).status());
         assertEquals(INCOMPLETE, send(r, "a", 2, m2, 0, 10, T0).status());
         assertEquals(REFUSED_PEER_LIMIT, send(r, "a", 3, m3, 0, 10, T0).status());
+        assertEquals(REFUSED_PEER_LIMIT, send(r, "a", 1, m1, 10, 110, T0).status(), "more bytes of a held message too");
         assertEquals(INCOMPLETE, send(r, "b", 3, m3, 0, 10, T0).status()); // other key unaffected
-        assertEquals(2500, r.bytesHeld("a"));
-        // Existing partials are kept and can complete; that frees room.
-        assertEquals(COMPLETE, send(r, "a", 2, m2, 10, 1000, T0).status());
+        assertEquals(2 * charge(10), r.bytesHeld("a"));
+        // The rest of m2 just fits; the completed message frees its charge.
+        assertEquals(COMPLETE, send(r, "a", 2, m2, 10, 100, T0).status());
+        assertEquals(charge(10), r.bytesHeld("a"));
         assertEquals(INCOMPLETE, send(r, "a", 3, m3, 0, 10, T0).status());
-        assertEquals(1600, r.bytesHeld("a"));
+        assertEquals(2 * charge(10), r.bytesHeld("a"));
     }
 
     @Test
-    void totalLimitRefusesNewAndRecoversAfterExpiry() {
-        Reassembler<String> r = new Reassembler<>(MIB, 2000, TIMEOUT);
+    void totalLimitRefusesAnAccountAtItsFairShareAndRecoversAfterExpiry() {
+        Reassembler<String> r = new Reassembler<>(MIB, 2 * charge(10), TIMEOUT);
         byte[] m = message(new SplittableRandom(8), 1000);
         assertEquals(INCOMPLETE, send(r, "a", 1, m, 0, 10, T0).status());
         assertEquals(INCOMPLETE, send(r, "b", 1, m, 0, 10, T0 + 5).status());
+        // c's fair share is a third of the total, less than one partial message: refused, nothing evicted.
         assertEquals(REFUSED_TOTAL_LIMIT, send(r, "c", 1, m, 0, 10, T0 + 10).status());
-        assertEquals(2000, r.bytesHeld());
+        assertEquals(2 * charge(10), r.bytesHeld());
+        assertEquals(0, r.evictedCount());
         assertEquals(1, r.expire(T0 + TIMEOUT));
-        assertEquals(1000, r.bytesHeld());
+        assertEquals(charge(10), r.bytesHeld());
         assertEquals(INCOMPLETE, send(r, "c", 1, m, 0, 10, T0 + TIMEOUT).status());
-        // A fragment for an already-held partial is never refused by the bounds.
-        assertEquals(COMPLETE, send(r, "b", 1, m, 10, 1000, T0 + TIMEOUT).status());
+        assertEquals(REFUSED_TOTAL_LIMIT, send(r, "b", 1, m, 10, 1000, T0 + TIMEOUT).status());
     }
 
     @Test
@@ -228,12 +242,87 @@ class ReassemblerTest {
         r.removeKey("a");
         r.removeKey("zzz");
         assertEquals(1, r.partialCount());
-        assertEquals(100, r.bytesHeld());
+        assertEquals(charge(10), r.bytesHeld());
         assertEquals(0, r.bytesHeld("a"));
         assertEquals(COMPLETE, send(r, "a", 2, m, 0, 100, T0).status()); // memory forgotten
         assertEquals(INCOMPLETE, send(r, "a", 1, m, 0, 10, T0).status()); // partial forgotten
         assertEquals(0, r.expire(T0 + TIMEOUT - 1));
         assertEquals(2, r.expire(T0 + TIMEOUT));
+    }
+
+    @Test
+    void theFirstFragmentOfALargeMessageIsChargedForItsOwnBytes() {
+        Reassembler<String> r = new Reassembler<>(MIB, 16 * MIB, TIMEOUT);
+        byte[] big = new byte[65_535];
+        assertEquals(INCOMPLETE, send(r, "a", 1, big, 0, 1, T0).status());
+        assertEquals(charge(1), r.bytesHeld());
+        // Overlapping fragments store only their new bytes.
+        assertEquals(INCOMPLETE, send(r, "a", 1, big, 0, 100, T0).status());
+        assertEquals(charge(1, 99), r.bytesHeld());
+    }
+
+    /**
+     * Seventeen accounts fill the pool with partial messages that never complete; an eighteenth,
+     * below its fair share, still gets its messages through by evicting the largest holders' oldest.
+     */
+    @Test
+    void aNewAccountBelowItsFairShareEvictsTheLargestHoldersOldestMessages() {
+        long total = 17 * 64 * charge(1189);
+        Reassembler<String> r = new Reassembler<>(MIB, total, TIMEOUT);
+        byte[] big = message(new SplittableRandom(9), 65_535);
+        int id = 0;
+        for (int round = 0; round < 64; round++) {
+            for (int a = 0; a < 17; a++) {
+                send(r, "attacker" + a, id++, big, 0, 1189, T0);
+            }
+        }
+        assertEquals(total, r.bytesHeld(), "the attackers filled the pool");
+        long refused = 0;
+        for (int m = 0; m < 5; m++) {
+            Result last = null;
+            for (int from = 0; from < big.length; from += 1189) {
+                last = send(r, "honest", 1000 + m, big, from, Math.min(big.length, from + 1189), T0);
+                // The attackers keep trying to hold more: at their fair share they are refused.
+                Result a = send(r, "attacker" + (from % 17), id++, big, 0, 1189, T0);
+                refused += a.status() == REFUSED_TOTAL_LIMIT ? 1 : 0;
+            }
+            assertEquals(COMPLETE, last.status(), "message " + m);
+            assertArrayEquals(big, last.message());
+        }
+        assertTrue(r.evictedCount() > 0);
+        assertTrue(refused > 0);
+        assertTrue(r.bytesHeld() <= total);
+    }
+
+    @Test
+    void anAccountTakesUpToItsFairShareByEvictionAndNoFurther() {
+        long total = 4 * charge(100);
+        Reassembler<String> r = new Reassembler<>(MIB, total, TIMEOUT);
+        byte[] m = new byte[1000];
+        for (int i = 0; i < 4; i++) {
+            assertEquals(INCOMPLETE, send(r, "a", i, m, 0, 100, T0).status());
+        }
+        // b's fair share is half the pool: it may take two partial messages' worth, evicting a's oldest.
+        assertEquals(INCOMPLETE, send(r, "b", 0, m, 0, 100, T0).status());
+        assertEquals(INCOMPLETE, send(r, "b", 1, m, 0, 100, T0).status());
+        assertEquals(2, r.evictedCount());
+        assertEquals(REFUSED_TOTAL_LIMIT, send(r, "b", 2, m, 0, 100, T0).status());
+        assertEquals(REFUSED_TOTAL_LIMIT, send(r, "a", 9, m, 0, 100, T0).status());
+        assertEquals(2 * charge(100), r.accountBytes("a"));
+        assertEquals(2 * charge(100), r.accountBytes("b"));
+        assertEquals(4, r.partialCount());
+        // a, at its fair share now, cannot start a message again.
+        assertEquals(REFUSED_TOTAL_LIMIT, send(r, "a", 0, m, 100, 200, T0).status());
+    }
+
+    @Test
+    void accountsGroupKeys() {
+        Reassembler<String> r = new Reassembler<>(charge(10) + 5, 16 * MIB, TIMEOUT, k -> k.substring(0, 1));
+        byte[] m = new byte[100];
+        assertEquals(INCOMPLETE, send(r, "a1", 1, m, 0, 10, T0).status());
+        assertEquals(REFUSED_PEER_LIMIT, send(r, "a2", 1, m, 0, 10, T0).status(), "a1 and a2 share account a");
+        assertEquals(INCOMPLETE, send(r, "b1", 1, m, 0, 10, T0).status());
+        assertEquals(charge(10), r.accountBytes("a"));
     }
 
     /** 2,000 messages over several keys, fragments shuffled, overlapping and repeated. */

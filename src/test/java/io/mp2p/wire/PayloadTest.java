@@ -23,6 +23,8 @@ class PayloadTest {
     private static final int CASES = 5_000;
     private static final long NANOS = 1_000_000_000L;
 
+    private static final byte[] RESPONSE_KEY = HexFormat.of().parseHex("c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3");
+
     @Test
     void initiationPayloadRoundTrip() throws UnknownHostException {
         SplittableRandom r = new SplittableRandom(21);
@@ -38,7 +40,7 @@ class PayloadTest {
                     yield new InetSocketAddress(InetAddress.getByAddress(a), 1 + r.nextInt(65535));
                 }
             };
-            byte[] encoded = InitiationPayload.encode(id, ts, reply);
+            byte[] encoded = InitiationPayload.encode(id, ts, reply, RESPONSE_KEY);
             assertEquals(InitiationPayload.LENGTH, encoded.length);
             int before = r.nextInt(8);
             byte[] buf = new byte[before + encoded.length + r.nextInt(8)];
@@ -51,7 +53,23 @@ class PayloadTest {
             int family = reply == null ? InitiationPayload.FAMILY_SOURCE
                     : reply.getAddress() instanceof Inet4Address ? InitiationPayload.FAMILY_IPV4 : InitiationPayload.FAMILY_IPV6;
             assertEquals(family, p.value().replyFamily());
+            assertArrayEquals(RESPONSE_KEY, p.value().responseKey());
         }
+    }
+
+    @Test
+    void theResponseKeyIsTheLast16BytesAndIsWipedByDestroy() {
+        byte[] key = new byte[InitiationPayload.RESPONSE_KEY_LENGTH];
+        new SplittableRandom(24).nextBytes(key);
+        byte[] enc = InitiationPayload.encode(TestKeys.key(1), Tai64n.fromUnixNanos(NANOS), null, key);
+        assertArrayEquals(key, java.util.Arrays.copyOfRange(enc, InitiationPayload.LENGTH - key.length,
+                InitiationPayload.LENGTH));
+        InitiationPayload p = InitiationPayload.parse(enc, 0, enc.length).value();
+        assertArrayEquals(key, p.responseKey());
+        p.destroy();
+        assertArrayEquals(new byte[key.length], p.responseKey());
+        assertThrows(IllegalArgumentException.class,
+                () -> InitiationPayload.encode(TestKeys.key(1), Tai64n.fromUnixNanos(NANOS), null, new byte[15]));
     }
 
     @Test
@@ -59,7 +77,7 @@ class PayloadTest {
         SplittableRandom r = new SplittableRandom(22);
         int refused = 0;
         for (int i = 0; i < CASES; i++) {
-            byte[] p = InitiationPayload.encode(TestKeys.random(r), Tai64n.fromUnixNanos(r.nextLong()), null);
+            byte[] p = InitiationPayload.encode(TestKeys.random(r), Tai64n.fromUnixNanos(r.nextLong()), null, RESPONSE_KEY);
             int bit = r.nextInt(p.length * Byte.SIZE);
             p[bit / Byte.SIZE] ^= (byte) (1 << (bit % Byte.SIZE));
             Parsed<InitiationPayload> parsed = InitiationPayload.parse(p, 0, p.length);
@@ -67,8 +85,11 @@ class PayloadTest {
                 refused++;
             }
             int byteIndex = bit / Byte.SIZE;
-            if (byteIndex >= InitiationPayload.FAMILY_OFFSET) {
-                assertFalse(parsed.isOk(), "family 0 with any non-zero byte after it is refused");
+            if (byteIndex >= InitiationPayload.FAMILY_OFFSET && byteIndex < InitiationPayload.RESPONSE_KEY_OFFSET) {
+                assertFalse(parsed.isOk(), "family 0 with any non-zero byte after it (up to the response key) is refused");
+            }
+            if (byteIndex >= InitiationPayload.RESPONSE_KEY_OFFSET) {
+                assertTrue(parsed.isOk(), "the response key is any 16 bytes");
             }
         }
         assertTrue(refused > 0);
@@ -78,7 +99,7 @@ class PayloadTest {
     void payloadFieldErrors() throws UnknownHostException {
         PeerKey id = TestKeys.key(0);
         byte[] ts = Tai64n.fromUnixNanos(0);
-        byte[] v4 = InitiationPayload.encode(id, ts, new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) 239, 1, 2, 3}), 41414));
+        byte[] v4 = InitiationPayload.encode(id, ts, new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) 239, 1, 2, 3}), 41414), RESPONSE_KEY);
         assertTrue(InitiationPayload.parse(v4, 0, v4.length).isOk());
 
         byte[] b = v4.clone();
@@ -108,7 +129,7 @@ class PayloadTest {
         b[InitiationPayload.ADDRESS_OFFSET] = 0;
         assertEquals(WireError.BAD_FIELD, InitiationPayload.parse(b, 0, b.length).error(), "IPv4-mapped under family 6");
 
-        byte[] source = InitiationPayload.encode(id, ts, null);
+        byte[] source = InitiationPayload.encode(id, ts, null, RESPONSE_KEY);
         Parsed<InitiationPayload> p = InitiationPayload.parse(source, 0, source.length);
         assertNull(p.value().replyAddress());
         b = source.clone();
@@ -121,17 +142,17 @@ class PayloadTest {
         assertEquals(WireError.BAD_FIELD, InitiationPayload.parse(b, 0, b.length).error(), "invalid identity");
         assertEquals(WireError.BAD_LENGTH, InitiationPayload.parse(source, 0, source.length - 1).error());
 
-        assertThrows(IllegalArgumentException.class, () -> InitiationPayload.encode(id, new byte[3], null));
+        assertThrows(IllegalArgumentException.class, () -> InitiationPayload.encode(id, new byte[3], null, RESPONSE_KEY));
         assertThrows(IllegalArgumentException.class,
-                () -> InitiationPayload.encode(id, ts, InetSocketAddress.createUnresolved("example.org", 1)));
-        byte[] v6 = InitiationPayload.encode(id, ts, new InetSocketAddress(InetAddress.getByName("ff12::1"), 5));
+                () -> InitiationPayload.encode(id, ts, InetSocketAddress.createUnresolved("example.org", 1), RESPONSE_KEY));
+        byte[] v6 = InitiationPayload.encode(id, ts, new InetSocketAddress(InetAddress.getByName("ff12::1"), 5), RESPONSE_KEY);
         assertTrue(InitiationPayload.parse(v6, 0, v6.length).value().replyAddress().getAddress() instanceof Inet6Address);
         assertEquals(5, InitiationPayload.parse(v6, 0, v6.length).value().replyAddress().getPort());
     }
 
     @Test
     void payloadTimestampIsACopy() {
-        byte[] enc = InitiationPayload.encode(TestKeys.key(1), Tai64n.fromUnixNanos(NANOS), null);
+        byte[] enc = InitiationPayload.encode(TestKeys.key(1), Tai64n.fromUnixNanos(NANOS), null, RESPONSE_KEY);
         InitiationPayload p = InitiationPayload.parse(enc, 0, enc.length).value();
         p.timestamp()[0] ^= 1;
         assertArrayEquals(Tai64n.fromUnixNanos(NANOS), p.timestamp());

@@ -1,0 +1,71 @@
+package io.mp2p.engine;
+
+import java.util.Arrays;
+
+import io.mp2p.fragment.Reassembler;
+import io.mp2p.wire.FrameVisitor;
+
+/**
+ * Acts on the frames of one authenticated, validated packet (spec §5, "Acting on frames"):
+ * DATAGRAM delivers, FRAGMENT goes to reassembly, CLOSE ends the session once the packet is done.
+ */
+final class FrameDispatcher implements FrameVisitor {
+    private final Reassembler<Session> reassembler;
+    private final Counters counters;
+    private final EngineOutput out;
+    private Session session;
+    private long now;
+    /** Whether the packet carried a DATAGRAM or FRAGMENT: data for the keepalive timer. */
+    boolean data;
+    /** Whether the packet carried a CLOSE frame. */
+    boolean closed;
+
+    FrameDispatcher(Reassembler<Session> reassembler, Counters counters, EngineOutput out) {
+        this.reassembler = reassembler;
+        this.counters = counters;
+        this.out = out;
+    }
+
+    void begin(Session s, long time) {
+        session = s;
+        now = time;
+        data = false;
+        closed = false;
+    }
+
+    @Override
+    public void onDatagram(byte[] buf, int off, int len) {
+        data = true;
+        deliver(Arrays.copyOfRange(buf, off, off + len));
+    }
+
+    @Override
+    public void onFragment(int messageId, int totalLength, int offset, byte[] buf, int off, int len) {
+        data = true;
+        Reassembler.Result r = reassembler.accept(session, messageId, totalLength, offset, buf, off, len, now);
+        switch (r.status()) {
+            case COMPLETE -> deliver(r.message());
+            case REFUSED_PEER_LIMIT, REFUSED_TOTAL_LIMIT, INCONSISTENT -> counters.fragmentsRefused++;
+            case INCOMPLETE, DUPLICATE -> {
+            }
+        }
+    }
+
+    @Override
+    public void onKeepalive() {
+        // Refreshes timers only, which receiving the packet already did.
+    }
+
+    @Override
+    public void onClose(int reason) {
+        closed = true;
+    }
+
+    private void deliver(byte[] message) {
+        if (closed) {
+            return;
+        }
+        counters.messagesDelivered++;
+        out.event(new EngineEvent.MessageReceived(session.peer.key, message));
+    }
+}
