@@ -127,7 +127,7 @@ class EngineLocatorTest {
             pump(now);
         }
         assertEquals(List.of(given, given, given, given), initiationsFromA);
-        // Only the peer's creation asked the locator, for attempt 1; no attempt did.
-        assertEquals(List.of(1), attemptsAsked);
+        // The application fixed the address: the locator is never asked.
+        assertEquals(List.of(), attemptsAsked);
     }
 }

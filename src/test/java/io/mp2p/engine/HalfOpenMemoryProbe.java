@@ -17,7 +17,7 @@ final class HalfOpenMemoryProbe {
 
     /** As {@link #fill(SimNetwork, SimNetwork.Node, int, long)}, counting each initiation in {@code report}. */
     static void fill(SimNetwork net, SimNetwork.Node server, int n, long now, AttackReport report) {
-        InetSocketAddress reply = new InetSocketAddress(SimNetwork.addr(new byte[] {(byte) 224, 0, (byte) 230, 1}), 41414);
+        InetSocketAddress reply = new InetSocketAddress(SimNetwork.addr(new byte[] {(byte) 239, (byte) 192, (byte) 230, 1}), 41414);
         for (int i = 0; i < n; i++) {
             Endpoint client = new Endpoint(EngineConfig.builder(net.newIdentity()).replyAddress(reply)
                     .peerLocator(k -> server.group).random(net.randomSource())
