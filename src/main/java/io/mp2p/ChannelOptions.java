@@ -9,9 +9,7 @@ import java.util.concurrent.Executor;
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.address.GroupSchedule;
 import io.mp2p.address.Ipv6Scope;
-import io.mp2p.engine.CipherSuite;
 import io.mp2p.engine.Constants;
-import io.mp2p.transport.IpFamily;
 
 /**
  * How a {@link SecureMulticastChannel} listens and connects. Immutable; build with {@link #builder()}.

@@ -31,15 +31,12 @@ import io.mp2p.engine.CloseReason;
 import io.mp2p.engine.Constants;
 import io.mp2p.engine.EngineConfig;
 import io.mp2p.engine.EngineEvent;
-import io.mp2p.engine.EngineMetrics;
 import io.mp2p.engine.Endpoint;
 import io.mp2p.engine.Transmit;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.transport.InterfaceSelector;
-import io.mp2p.transport.IpFamily;
 import io.mp2p.transport.SocketAddresses;
-import io.mp2p.transport.TransportMetrics;
 import io.mp2p.transport.UdpTransport;
 
 /**

@@ -219,7 +219,7 @@ class ChannelCallbackTest {
                     "a policy that throws refuses the peer");
             assertInstanceOf(IllegalStateException.class, seen.get(WAIT.toSeconds(), TimeUnit.SECONDS),
                     "accept() on the I/O thread failed fast");
-            assertEquals(1, b.metrics().drops(io.mp2p.engine.DropReason.REFUSED_BY_POLICY), "one initiation, one refusal");
+            assertEquals(1, b.metrics().drops(io.mp2p.DropReason.REFUSED_BY_POLICY), "one initiation, one refusal");
             // Bob's channel survived: it still opens sessions of its own.
             assertNotNull(bobsConnectToAlice(b));
         }

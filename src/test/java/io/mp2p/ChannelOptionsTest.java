@@ -16,8 +16,6 @@ import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 import io.mp2p.address.Ipv6Scope;
-import io.mp2p.engine.CipherSuite;
-import io.mp2p.transport.IpFamily;
 
 class ChannelOptionsTest {
     @Test

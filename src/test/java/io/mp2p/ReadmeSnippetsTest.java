@@ -49,7 +49,6 @@ import io.mp2p.provider.IdentityKeyManager;
 import io.mp2p.provider.PeerTrustManager;
 import io.mp2p.provider.SecureChannelContext;
 import io.mp2p.provider.SecureChannelEngine;
-import io.mp2p.transport.IpFamily;
 
 /**
  * The snippets of README.md's "Using mp2p from existing code", compiled and run. Each test method says which block

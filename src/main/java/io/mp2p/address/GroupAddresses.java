@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
-import io.mp2p.crypto.RandomSource;
 import io.mp2p.identity.PeerKey;
 
 /**
@@ -220,12 +220,12 @@ public final class GroupAddresses {
     // ------------------------------------------------------------------ self-chosen groups (§3.4)
 
     /** A self-chosen ff1e group: 112 random bits after ff1e. */
-    public static Inet6Address randomIpv6(RandomSource random) {
+    public static Inet6Address randomIpv6(RandomGenerator random) {
         return randomIpv6(random, Ipv6Scope.GLOBAL);
     }
 
     /** A self-chosen ff1X group of {@code scope}: 112 random bits after ff1X. */
-    public static Inet6Address randomIpv6(RandomSource random, Ipv6Scope scope) {
+    public static Inet6Address randomIpv6(RandomGenerator random, Ipv6Scope scope) {
         byte[] bits = new byte[IPV6_GROUP_ID_BYTES];
         random.nextBytes(bits);
         return ipv6FromHash(bits, scope);
@@ -235,7 +235,7 @@ public final class GroupAddresses {
      * A self-chosen group drawn uniformly from 239.192.0.0–239.195.254.255: the low 18 bits of 3 random
      * bytes, redrawn while they fall in the reserved top /24 (never folded, which would bias the result).
      */
-    public static Inet4Address randomIpv4(RandomSource random) {
+    public static Inet4Address randomIpv4(RandomGenerator random) {
         byte[] three = new byte[RANDOM_IPV4_BYTES];
         int value;
         do {
@@ -252,7 +252,7 @@ public final class GroupAddresses {
      *
      * @throws AddressException as {@link #unicastPrefixBased(PeerKey, Inet6Address, int)}
      */
-    public static Inet6Address randomUnicastPrefixBased(RandomSource random, Inet6Address prefix, int prefixLength)
+    public static Inet6Address randomUnicastPrefixBased(RandomGenerator random, Inet6Address prefix, int prefixLength)
             throws AddressException {
         byte[] id = new byte[GROUP_ID_BYTES];
         random.nextBytes(id);

@@ -24,7 +24,7 @@ import io.mp2p.identity.PeerKey;
  * answer, so a record read from the network is always parsed and then verified.
  *
  * <pre>{@code
- * NodeRecord mine = NodeRecord.sign(identity, GroupAddresses.randomIpv6(RandomSource.secure()),
+ * NodeRecord mine = NodeRecord.sign(identity, GroupAddresses.randomIpv6(new SecureRandom()),
  *         GroupAddresses.DEFAULT_PORT, Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS));
  * String text = mine.toText();   // mp2p://<key>@[ff1e:...]:41414?expires=...&sig=...
  *

@@ -13,7 +13,7 @@ import io.mp2p.Mp2pException;
 import io.mp2p.PeerSession;
 import io.mp2p.SecureMulticastChannel;
 import io.mp2p.address.GroupAddresses;
-import io.mp2p.engine.EngineMetrics;
+import io.mp2p.EngineMetrics;
 import io.mp2p.identity.Mp2pIdentity;
 import picocli.CommandLine.Command;
 

@@ -27,7 +27,7 @@ import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.transport.AlreadyListeningException;
-import io.mp2p.transport.IpFamily;
+import io.mp2p.IpFamily;
 import io.mp2p.transport.ListenerLock;
 import io.mp2p.transport.TransportException;
 import picocli.CommandLine.Command;

@@ -8,7 +8,7 @@ import io.mp2p.ChannelOptions;
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.address.Ipv6Scope;
 import io.mp2p.transport.InterfaceReadiness;
-import io.mp2p.transport.IpFamily;
+import io.mp2p.IpFamily;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 

@@ -1,5 +1,9 @@
 package io.mp2p.engine;
 
+import io.mp2p.EngineMetrics;
+
+import io.mp2p.DropReason;
+
 /** The engine's mutable counters; {@link #snapshot} copies them into an {@link EngineMetrics}. */
 final class Counters {
     long packetsIn;

@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.DropReason;
+
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
@@ -108,7 +110,7 @@ final class DosGate {
      */
     private <T> T checkHeaderAndMac1(Parsed<T> parsed, byte[] buf, int off, int len) {
         if (!parsed.isOk()) {
-            counters.drop(DropReason.of(parsed.error()));
+            counters.drop(WireDrops.of(parsed.error()));
             return null;
         }
         if (!cookieChecker.checkMac1(buf, off, len)) {

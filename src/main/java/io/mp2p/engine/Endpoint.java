@@ -1,5 +1,9 @@
 package io.mp2p.engine;
 
+import io.mp2p.EngineMetrics;
+
+import io.mp2p.DropReason;
+
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Objects;
@@ -179,7 +183,7 @@ public final class Endpoint {
         try {
             Parsed<PacketType> type = PacketType.peek(buf, off, len);
             if (!type.isOk()) {
-                counters.drop(DropReason.of(type.error()));
+                counters.drop(WireDrops.of(type.error()));
                 return;
             }
             switch (type.value()) {

@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.CipherSuite;
+
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.function.Function;

@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.DropReason;
+
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 
@@ -187,7 +189,7 @@ final class HandshakeFlow {
     void onCookieReply(byte[] buf, int off, int len, long now) {
         Parsed<CookieReply> parsed = CookieReply.parse(buf, off, len);
         if (!parsed.isOk()) {
-            counters.drop(DropReason.of(parsed.error()));
+            counters.drop(WireDrops.of(parsed.error()));
             return;
         }
         Object owner = indices.get(parsed.value().receiverIndex());

@@ -1,5 +1,9 @@
 package io.mp2p.engine;
 
+import io.mp2p.DropReason;
+
+import io.mp2p.CipherSuite;
+
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -44,7 +48,7 @@ final class Handshakes {
         this.random = random;
         this.counters = counters;
         for (CipherSuite suite : CipherSuite.values()) {
-            NoiseProtocol p = suite.protocol();
+            NoiseProtocol p = Suites.protocol(suite);
             protocols.put(suite, p.withDh(new CountingDh(p.dh(), counters)));
         }
     }

@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.CipherSuite;
+
 import io.mp2p.noise.CipherState;
 import io.mp2p.noise.CipherStatePair;
 import io.mp2p.replay.ReplayWindow;

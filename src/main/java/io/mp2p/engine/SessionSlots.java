@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.CipherSuite;
+
 import java.util.Arrays;
 
 import io.mp2p.fragment.Reassembler;

@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.DropReason;
+
 import java.util.Arrays;
 
 import io.mp2p.fragment.Reassembler;
@@ -49,7 +51,7 @@ final class Transport {
     Peer receive(byte[] buf, int off, int len, long now) {
         Parsed<TransportData> parsed = TransportData.parseHeader(buf, off, len);
         if (!parsed.isOk()) {
-            counters.drop(DropReason.of(parsed.error()));
+            counters.drop(WireDrops.of(parsed.error()));
             return null;
         }
         TransportData header = parsed.value();

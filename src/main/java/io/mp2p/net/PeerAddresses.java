@@ -13,7 +13,7 @@ import io.mp2p.address.GroupSchedule;
 import io.mp2p.address.Ipv6Scope;
 import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.PeerKey;
-import io.mp2p.transport.IpFamily;
+import io.mp2p.IpFamily;
 
 /**
  * A peer as a {@code java.net} address, and back. {@code DatagramPacket} takes only resolved addresses, so a peer

@@ -10,7 +10,7 @@ import javax.net.ssl.TrustManager;
 import io.mp2p.ChannelOptions;
 import io.mp2p.PeerTrustPolicy;
 import io.mp2p.SecureMulticastChannel;
-import io.mp2p.engine.CipherSuite;
+import io.mp2p.CipherSuite;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.net.SecureDatagramSocket;

@@ -4,7 +4,7 @@ import java.security.Provider;
 import java.util.List;
 import java.util.Map;
 
-import io.mp2p.engine.CipherSuite;
+import io.mp2p.CipherSuite;
 
 /**
  * The mp2p JCA provider. It registers one service type of its own, {@value #SECURE_CHANNEL}, with one algorithm
@@ -36,8 +36,8 @@ public final class Mp2pProvider extends Provider {
     public static final String NOISE_PROTOCOL = "NoiseProtocol";
     private static final String VERSION = "0.1";
     private static final String INFO = "mp2p: Noise IK secure channels between peers named by Ed25519 keys ("
-            + SECURE_CHANNEL + " " + CipherSuite.AESGCM_SHA256.protocol().name() + ", "
-            + CipherSuite.CHACHAPOLY_BLAKE2S.protocol().name() + ")";
+            + SECURE_CHANNEL + " " + CipherSuite.AESGCM_SHA256.noiseProtocolName() + ", "
+            + CipherSuite.CHACHAPOLY_BLAKE2S.noiseProtocolName() + ")";
 
     /** The provider, with both suites registered. Public and without arguments, as the JCA requires. */
     public Mp2pProvider() {
@@ -54,8 +54,8 @@ public final class Mp2pProvider extends Provider {
         private final CipherSuite suite;
 
         ContextService(Provider provider, CipherSuite suite, List<String> aliases) {
-            super(provider, SECURE_CHANNEL, suite.protocol().name(), Mp2pContextSpi.class.getName(), aliases,
-                    Map.of(NOISE_PROTOCOL, suite.protocol().name(), "ImplementedIn", "Software"));
+            super(provider, SECURE_CHANNEL, suite.noiseProtocolName(), Mp2pContextSpi.class.getName(), aliases,
+                    Map.of(NOISE_PROTOCOL, suite.noiseProtocolName(), "ImplementedIn", "Software"));
             this.suite = suite;
         }
 

@@ -20,6 +20,10 @@ import io.mp2p.net.SecureDatagramSocketFactory;
  * {@code Provider.Service.newInstance}. Each method backs the context method of the same name without "engine".
  */
 public abstract class SecureChannelContextSpi {
+    /** For a provider's implementation. */
+    protected SecureChannelContextSpi() {
+    }
+
     protected abstract void engineInit(KeyManager[] keyManagers, TrustManager[] trustManagers, SecureRandom random)
             throws KeyManagementException;
 

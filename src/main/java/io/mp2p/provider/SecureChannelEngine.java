@@ -14,7 +14,7 @@ import io.mp2p.HandshakeTimeoutException;
 import io.mp2p.MessageTooLargeException;
 import io.mp2p.PeerTrustPolicy;
 import io.mp2p.address.GroupAddresses;
-import io.mp2p.engine.CipherSuite;
+import io.mp2p.CipherSuite;
 import io.mp2p.engine.CloseReason;
 import io.mp2p.engine.Constants;
 import io.mp2p.engine.Endpoint;

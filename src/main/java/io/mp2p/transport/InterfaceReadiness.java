@@ -1,5 +1,7 @@
 package io.mp2p.transport;
 
+import io.mp2p.IpFamily;
+
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;

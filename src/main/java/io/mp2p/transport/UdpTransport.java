@@ -1,5 +1,9 @@
 package io.mp2p.transport;
 
+import io.mp2p.TransportMetrics;
+
+import io.mp2p.IpFamily;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import io.mp2p.crypto.RandomSource;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 
@@ -192,7 +192,7 @@ class GroupAddressesTest {
     @Test
     void randomIpv4IsUniformOverTheRange() {
         SplittableRandom rnd = new SplittableRandom(7);
-        RandomSource source = rnd::nextBytes;
+        RandomGenerator source = rnd;
         int[] buckets = new int[BUCKETS];
         for (int i = 0; i < RANDOM_KEYS; i++) {
             Inet4Address a = GroupAddresses.randomIpv4(source);
@@ -208,7 +208,17 @@ class GroupAddressesTest {
         draws.add(new byte[] {0x03, (byte) 0xff, 0x00});             // low 18 bits 261888: the reserved /24
         draws.add(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}); // 262143, reserved too
         draws.add(new byte[] {(byte) 0xfc, 0x00, 0x05});             // the top 6 bits are not used: 5
-        RandomSource scripted = out -> System.arraycopy(draws.remove(), 0, out, 0, out.length);
+        RandomGenerator scripted = new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new AssertionError("only nextBytes is used");
+            }
+
+            @Override
+            public void nextBytes(byte[] out) {
+                System.arraycopy(draws.remove(), 0, out, 0, out.length);
+            }
+        };
         assertEquals("239.192.0.5", GroupAddresses.randomIpv4(scripted).getHostAddress());
         assertTrue(draws.isEmpty());
     }
@@ -217,7 +227,7 @@ class GroupAddressesTest {
     void randomIpv6TakesTheScope() {
         SplittableRandom rnd = new SplittableRandom(13);
         for (Ipv6Scope scope : Ipv6Scope.values()) {
-            Inet6Address g = GroupAddresses.randomIpv6(rnd::nextBytes, scope);
+            Inet6Address g = GroupAddresses.randomIpv6(rnd, scope);
             assertEquals(0x10 | scope.nibble(), g.getAddress()[1] & 0xff);
             assertTrue(GroupAddresses.isMp2pGroup(g));
         }
@@ -226,7 +236,7 @@ class GroupAddressesTest {
     @Test
     void randomIpv6AndPrefixBasedGroupsAreInTheirRanges() throws Exception {
         SplittableRandom rnd = new SplittableRandom(11);
-        RandomSource source = rnd::nextBytes;
+        RandomGenerator source = rnd;
         Inet6Address prefix = v6("2001:db8:aaaa:bbbb:cccc::1");
         for (int i = 0; i < 1000; i++) {
             byte[] a = GroupAddresses.randomIpv6(source).getAddress();

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import io.mp2p.crypto.RandomSource;
 import io.mp2p.identity.Mp2pIdentity;
 
 class NodeRecordTest {
@@ -65,7 +65,7 @@ class NodeRecordTest {
     @Test
     void randomRecordsRoundTripThroughText() throws Exception {
         SplittableRandom rnd = new SplittableRandom(99);
-        RandomSource source = rnd::nextBytes;
+        RandomGenerator source = rnd;
         Mp2pIdentity id = identity(9);
         for (int i = 0; i < 300; i++) {
             InetAddress group = switch (i % 3) {

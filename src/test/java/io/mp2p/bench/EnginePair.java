@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.SplittableRandom;
 
-import io.mp2p.engine.CipherSuite;
+import io.mp2p.CipherSuite;
 import io.mp2p.engine.EngineConfig;
 import io.mp2p.engine.EngineEvent;
 import io.mp2p.engine.Endpoint;

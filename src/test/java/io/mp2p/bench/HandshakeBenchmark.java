@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.mp2p.engine.CipherSuite;
+import io.mp2p.CipherSuite;
 import io.mp2p.engine.Transmit;
 
 /**

@@ -19,8 +19,8 @@ import io.mp2p.ChannelOptions;
 import io.mp2p.LoopbackPorts;
 import io.mp2p.PeerSession;
 import io.mp2p.SecureMulticastChannel;
-import io.mp2p.engine.CipherSuite;
-import io.mp2p.engine.EngineMetrics;
+import io.mp2p.CipherSuite;
+import io.mp2p.EngineMetrics;
 import io.mp2p.identity.Mp2pIdentity;
 
 /**

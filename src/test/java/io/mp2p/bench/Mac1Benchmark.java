@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.mp2p.engine.CipherSuite;
-import io.mp2p.engine.DropReason;
-import io.mp2p.engine.EngineMetrics;
+import io.mp2p.CipherSuite;
+import io.mp2p.DropReason;
+import io.mp2p.EngineMetrics;
 import io.mp2p.engine.Transmit;
 import io.mp2p.wire.HandshakeInitiation;
 

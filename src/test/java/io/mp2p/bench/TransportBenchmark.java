@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import io.mp2p.engine.CipherSuite;
+import io.mp2p.CipherSuite;
 import io.mp2p.engine.EngineEvent;
 import io.mp2p.engine.SendStatus;
 import io.mp2p.engine.Transmit;

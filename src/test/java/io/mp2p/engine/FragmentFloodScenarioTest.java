@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.EngineMetrics;
+
 import static io.mp2p.engine.SimNetwork.seconds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,9 @@
 package io.mp2p.engine;
 
+import io.mp2p.EngineMetrics;
+
+import io.mp2p.DropReason;
+
 import static io.mp2p.engine.SimNetwork.seconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.CipherSuite;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,7 +101,7 @@ class TranscriptVectorTest {
         Transcript t = new Transcript();
         NoiseProtocol protocol = NoiseProtocol.parse(inputs.get("noise_protocol_name").getAsString());
         assertEquals(CipherSuite.AESGCM_SHA256, CipherSuite.fromId(inputs.get("suite").getAsInt()));
-        assertEquals(CipherSuite.AESGCM_SHA256.protocol().name(), protocol.name());
+        assertEquals(CipherSuite.AESGCM_SHA256.noiseProtocolName(), protocol.name());
 
         t.initiator = Mp2pIdentity.fromSeed(hex(inputs, "initiator_ed25519_seed"));
         t.responder = Mp2pIdentity.fromSeed(hex(inputs, "responder_ed25519_seed"));
@@ -202,7 +204,7 @@ class TranscriptVectorTest {
         Mp2pIdentity responder = Mp2pIdentity.fromSeed(hex(inputs, "responder_ed25519_seed"));
         byte[] e = hex(inputs, "initiator_ephemeral_private");
         Mp2pIdentity initiator = Mp2pIdentity.fromSeed(hex(inputs, "initiator_ed25519_seed"));
-        HandshakeState hs = HandshakeState.builder(CipherSuite.AESGCM_SHA256.protocol()).initiator(true)
+        HandshakeState hs = HandshakeState.builder(Suites.protocol(CipherSuite.AESGCM_SHA256)).initiator(true)
                 .prologue(Handshakes.prologue(header, 0))
                 .localStatic(new DhKeyPair(initiator.x25519PrivateKey(), initiator.x25519PublicKey()))
                 .localEphemeral(new DhKeyPair(e, X25519Function.INSTANCE.publicKey(e)))
@@ -357,7 +359,7 @@ class TranscriptVectorTest {
         assertEquals(null, Frames.validate(frames, 0, frames.length));
 
         // Split() gave exactly the vector's keys: a CipherState keyed with the vector key seals the same bytes.
-        NoiseProtocol protocol = CipherSuite.AESGCM_SHA256.protocol();
+        NoiseProtocol protocol = Suites.protocol(CipherSuite.AESGCM_SHA256);
         CipherState k1 = new CipherState(protocol.cipher());
         k1.initializeKey(hex(v, "transport_key_initiator_to_responder"));
         CipherState k2 = new CipherState(protocol.cipher());

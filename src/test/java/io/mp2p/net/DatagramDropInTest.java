@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.mp2p.ChannelOptions;
 import io.mp2p.LoopbackPorts;
 import io.mp2p.identity.Mp2pIdentity;
-import io.mp2p.transport.IpFamily;
+import io.mp2p.IpFamily;
 
 /**
  * {@link UppercaseProtocol}, a program written purely against {@code java.net.DatagramSocket}, run once over plain

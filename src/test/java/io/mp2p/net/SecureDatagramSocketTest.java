@@ -23,7 +23,7 @@ import io.mp2p.PeerRefusedException;
 import io.mp2p.PeerTrustPolicy;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
-import io.mp2p.transport.IpFamily;
+import io.mp2p.IpFamily;
 
 /** What only an mp2p socket does: peer addresses, the handshake queue's bound, refusals, fixed TTL and groups. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

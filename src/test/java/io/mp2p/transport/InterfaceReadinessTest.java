@@ -1,5 +1,7 @@
 package io.mp2p.transport;
 
+import io.mp2p.IpFamily;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package io.mp2p.transport;
 
+import io.mp2p.TransportMetrics;
+
+import io.mp2p.IpFamily;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

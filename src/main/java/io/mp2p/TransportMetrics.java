@@ -1,4 +1,4 @@
-package io.mp2p.transport;
+package io.mp2p;
 
 /**
  * What the UDP layer did, counted where it happened (the engine counts what it handed over).

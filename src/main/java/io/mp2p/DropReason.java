@@ -1,4 +1,4 @@
-package io.mp2p.engine;
+package io.mp2p;
 
 /**
  * Why the engine dropped an incoming datagram (spec/PROTOCOL.md §6). Every dropped datagram is
@@ -51,14 +51,5 @@ public enum DropReason {
     /** A cookie reply that did not decrypt. */
     BAD_COOKIE_REPLY,
     /** A bug of ours met this packet; it is counted and logged, never thrown at the caller. */
-    INTERNAL_ERROR;
-
-    /** The drop reason of a packet the wire parsers refused (spec §4). */
-    static DropReason of(io.mp2p.wire.WireError e) {
-        return switch (e) {
-            case UNKNOWN_TYPE -> UNKNOWN_TYPE;
-            case UNSUPPORTED_VERSION -> UNSUPPORTED_VERSION;
-            default -> MALFORMED;
-        };
-    }
+    INTERNAL_ERROR
 }

@@ -1,4 +1,4 @@
-package io.mp2p.engine;
+package io.mp2p;
 
 import java.util.EnumMap;
 import java.util.Map;

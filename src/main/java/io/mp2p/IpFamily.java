@@ -1,4 +1,4 @@
-package io.mp2p.transport;
+package io.mp2p;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
