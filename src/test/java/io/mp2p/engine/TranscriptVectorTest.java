@@ -13,8 +13,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +30,12 @@ import io.mp2p.cookie.CookieReplyKey;
 import io.mp2p.cookie.CookieResult;
 import io.mp2p.cookie.Mac1;
 import io.mp2p.cookie.ResponseAuth;
+import io.mp2p.address.GroupAddresses;
 import io.mp2p.crypto.DhKeyPair;
+import io.mp2p.crypto.RandomSource;
 import io.mp2p.crypto.X25519Function;
 import io.mp2p.identity.Mp2pIdentity;
+import io.mp2p.identity.PeerKey;
 import io.mp2p.noise.CipherState;
 import io.mp2p.noise.CipherStatePair;
 import io.mp2p.noise.HandshakeState;
@@ -98,6 +103,11 @@ class TranscriptVectorTest {
     }
 
     private static Transcript run() throws Exception {
+        return run(inputs.get("reply_address").getAsString());
+    }
+
+    /** The transcript of the vector's inputs, but with {@code replyAddress} in the initiation payload. */
+    private static Transcript run(String replyAddress) throws Exception {
         Transcript t = new Transcript();
         NoiseProtocol protocol = NoiseProtocol.parse(inputs.get("noise_protocol_name").getAsString());
         assertEquals(CipherSuite.AESGCM_SHA256, CipherSuite.fromId(inputs.get("suite").getAsInt()));
@@ -114,7 +124,7 @@ class TranscriptVectorTest {
 
         t.timestamp = Tai64n.fromUnixNanos(Long.parseLong(inputs.get("timestamp_unix_nanos").getAsString()));
         InetSocketAddress reply = new InetSocketAddress(
-                InetAddress.getByName(inputs.get("reply_address").getAsString()), inputs.get("reply_port").getAsInt());
+                InetAddress.getByName(replyAddress), inputs.get("reply_port").getAsInt());
 
         // Initiator: message 1 (spec §4.2, §6.2 step 1).
         HandshakeInitiation.writeHeader(t.initiation, 0, inputs.get("suite").getAsInt(), index("initiator_sender_index"));
@@ -376,5 +386,94 @@ class TranscriptVectorTest {
             assertArrayEquals(expected2, seal(t.initiatorKeys.responderToInitiator(), idx2, c, probe));
             assertArrayEquals(expected2, seal(t.responderKeys.responderToInitiator(), idx2, c, probe));
         }
+    }
+
+    // ------------------------------------------------------------------ the engine accepts the vector
+
+    /** Any monotonic origin will do: the engine's {@code now} is the caller's (spec §6.7). */
+    private static final long NOW = 1_000_000_000L;
+
+    /**
+     * The responder's random draws, scripted from the vector: the 4-byte draw is its local index
+     * (the ResponsePayload sender_index), the 32-byte draw its ephemeral private key. Each is given
+     * once; any other draw fails the test, so the engine cannot quietly use other randomness.
+     */
+    private static RandomSource responderRandom() {
+        List<byte[]> left = new ArrayList<>(List.of(hex(inputs, "responder_sender_index"),
+                hex(inputs, "responder_ephemeral_private")));
+        return out -> {
+            byte[] next = left.stream().filter(b -> b.length == out.length).findFirst()
+                    .orElseThrow(() -> new AssertionError("unexpected random draw of " + out.length + " bytes"));
+            left.remove(next);
+            System.arraycopy(next, 0, out, 0, out.length);
+        };
+    }
+
+    /** A responder engine with the vector's identity, wall clock at the vector's timestamp. */
+    private static Endpoint responderEngine() throws Exception {
+        long unixNanos = Long.parseLong(inputs.get("timestamp_unix_nanos").getAsString());
+        return new Endpoint(EngineConfig.builder(Mp2pIdentity.fromSeed(hex(inputs, "responder_ed25519_seed")))
+                .random(responderRandom()).wallClock(() -> unixNanos).build());
+    }
+
+    private static InetSocketAddress initiationSource() throws Exception {
+        return new InetSocketAddress(InetAddress.getByName(inputs.get("cookie_source_address").getAsString()),
+                inputs.get("cookie_source_port").getAsInt());
+    }
+
+    /**
+     * The vector's initiation is a packet a real responder accepts, through the normal receive
+     * path: no drop, one response to the reply group, byte for byte the vector's response; then the
+     * vector's first transport packet opens on the session it made.
+     */
+    @Test
+    void responderEngineAcceptsTheVector() throws Exception {
+        InetSocketAddress replyGroup = new InetSocketAddress(
+                InetAddress.getByName(inputs.get("reply_address").getAsString()), inputs.get("reply_port").getAsInt());
+        assertTrue(GroupAddresses.isMp2pGroup(replyGroup.getAddress()), "the vector's reply address is an mp2p group");
+
+        Endpoint responder = responderEngine();
+        byte[] initiation = hex(v, "initiation");
+        responder.handleDatagram(initiation, 0, initiation.length, initiationSource(), NOW);
+        EngineMetrics m = responder.metrics();
+        assertEquals(0, m.totalDrops(), () -> "drops: " + m.dropsByReason());
+        assertEquals(1, m.handshakesCompleted());
+        Transmit response = responder.pollTransmit();
+        assertNotNull(response, "the responder answered");
+        assertEquals(replyGroup, response.destination());
+        assertHex(v, "response", Arrays.copyOf(response.data(), response.length()));
+        assertEquals(null, responder.pollTransmit());
+
+        byte[] transport = hex(v, "transport_initiator_to_responder");
+        responder.handleDatagram(transport, 0, transport.length, initiationSource(), NOW + 1);
+        assertEquals(0, responder.metrics().totalDrops(), () -> "drops: " + responder.metrics().dropsByReason());
+        PeerKey initiator = Mp2pIdentity.fromSeed(hex(inputs, "initiator_ed25519_seed")).publicKey();
+        boolean delivered = false;
+        for (EngineEvent e; (e = responder.pollEvent()) != null; ) {
+            if (e instanceof EngineEvent.MessageReceived r) {
+                assertEquals(initiator, r.peer());
+                assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII), r.message());
+                delivered = true;
+            }
+        }
+        assertTrue(delivered, "the vector's transport packet delivered 'hello'");
+        responder.destroy();
+    }
+
+    /**
+     * Control for the test above: the same handshake with the vector's former reply address
+     * 224.0.230.7, which is not an mp2p group, is refused (spec §4.2) and gets no answer.
+     */
+    @Test
+    void responderEngineRefusesAReplyAddressOutsideTheMp2pGroups() throws Exception {
+        String notMp2p = "224.0.230.7";
+        assertFalse(GroupAddresses.isMp2pGroup(InetAddress.getByName(notMp2p)));
+        byte[] initiation = run(notMp2p).initiation;
+        Endpoint responder = responderEngine();
+        responder.handleDatagram(initiation, 0, initiation.length, initiationSource(), NOW);
+        assertEquals(1, responder.metrics().drops(DropReason.BAD_PAYLOAD));
+        assertEquals(1, responder.metrics().totalDrops());
+        assertEquals(null, responder.pollTransmit());
+        responder.destroy();
     }
 }
