@@ -1,6 +1,8 @@
 package io.mp2p.engine;
 
 import io.mp2p.CipherSuite;
+import io.mp2p.DropReason;
+import io.mp2p.EngineMetrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
