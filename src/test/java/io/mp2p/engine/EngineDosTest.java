@@ -63,7 +63,6 @@ class EngineDosTest {
         byte[] mac1Key = Mac1.key(b.key());
         InetSocketAddress attacker = new InetSocketAddress(SimNetwork.addr(new byte[] {10, 6, 6, 6}), 666);
         int floodPerSecond = 5_000;
-        long floodStart = net.now;
         boolean started = false;
         for (int second = 0; second < 10; second++) {
             for (int i = 0; i < floodPerSecond; i++) {
@@ -80,7 +79,6 @@ class EngineDosTest {
         }
         net.run(seconds(30));
         EngineMetrics m = b.engine.metrics();
-        long floodSeconds = (net.now - floodStart) / 1_000_000_000L;
         AttackReport report = new AttackReport("initiation flood with valid mac1, " + floodPerSecond + "/s");
         report.attackerPackets = floodPerSecond * 10L;
         report.attackerLinkBytes = report.attackerPackets * (HandshakeInitiation.LENGTH + AttackReport.IPV4_UDP_HEADERS);
@@ -96,7 +94,6 @@ class EngineDosTest {
         assertTrue(m.noiseMessagesProcessed() < 3L * Constants.HANDSHAKE_LOAD_THRESHOLD + 10, m.toString());
         assertEquals(1, b.messagesFrom(a).size(), "the genuine peer connected under load, with a cookie");
         assertTrue(a.engine.metrics().handshakesInitiated() >= 2, "it needed the cookie and a retry");
-        assertTrue(floodSeconds > 0);
     }
 
     @Test
