@@ -35,7 +35,10 @@ final class ReceiveStream {
     private long highestReceived;
     private long finalSize = -1;
     private long resetCode;
+    /** The credit this side means to give; the peer learns it from MAX_STREAM_DATA. */
     private long maxStreamData = StreamConstants.INITIAL_MAX_STREAM_DATA;
+    /** The largest credit sent so far: what the peer may be using, and the limit enforced. */
+    private long maxStreamDataSent = StreamConstants.INITIAL_MAX_STREAM_DATA;
     private boolean maxStreamDataPending;
     private boolean stopped;
     private long stopCode;
@@ -63,7 +66,7 @@ final class ReceiveStream {
     /** A STREAM frame (RFC 9000 §3.2, §4.5). */
     Outcome onData(long offset, boolean fin, byte[] src, int off, int len) {
         long end = offset + len;
-        if (end > maxStreamData) {
+        if (end > maxStreamDataSent) {
             return Outcome.FLOW_CONTROL_ERROR;
         }
         if (finalSize >= 0 ? (end > finalSize || (fin && end != finalSize)) : (fin && end < highestReceived)) {
@@ -96,7 +99,7 @@ final class ReceiveStream {
         if ((finalSize >= 0 && size != finalSize) || size < highestReceived) {
             return Outcome.FINAL_SIZE_ERROR;
         }
-        if (size > maxStreamData) {
+        if (size > maxStreamDataSent) {
             return Outcome.FLOW_CONTROL_ERROR;
         }
         if (state == State.DATA_RECVD || state == State.DATA_READ || state == State.RESET_RECVD
@@ -200,6 +203,7 @@ final class ReceiveStream {
 
     void onMaxStreamDataSent() {
         maxStreamDataPending = false;
+        maxStreamDataSent = Math.max(maxStreamDataSent, maxStreamData);
     }
 
     void onMaxStreamDataLost() {

@@ -153,7 +153,7 @@ final class SendStream {
         }
         long limit = Math.min(writeOffset, Math.min(maxStreamData, sentOffset + Math.max(0, connCredit)));
         int n = (int) Math.min(maxLen, limit - sentOffset);
-        boolean fin = finRequested && sentOffset + n == writeOffset;
+        boolean fin = finRequested && !finSent && sentOffset + n == writeOffset;
         if (n > 0 || fin || (openPending && sentOffset == 0)) {
             return new Chunk(sentOffset, Math.max(0, n), fin, true);
         }

@@ -72,12 +72,15 @@ public final class StreamConnection {
     private long nextPeerIndex;
     private long peerStreamsClosed;
     private long localMaxStreams = StreamConstants.INITIAL_MAX_STREAMS;
+    /** Limits are enforced as last sent: the peer cannot know of a larger one yet. */
+    private long localMaxStreamsSent = StreamConstants.INITIAL_MAX_STREAMS;
     private boolean maxStreamsPending;
 
     // Connection-level flow control (RFC 9000 §4.1).
     private long peerMaxData = StreamConstants.INITIAL_MAX_DATA;
     private long dataSent;
     private long localMaxData = StreamConstants.INITIAL_MAX_DATA;
+    private long localMaxDataSent = StreamConstants.INITIAL_MAX_DATA;
     private long dataReceived;
     private long dataConsumed;
     private boolean maxDataPending;
@@ -506,12 +509,14 @@ public final class StreamConnection {
             sp.addControl(StreamFrames.MAX_DATA, -1);
             sp.ackEliciting = true;
             maxDataPending = false;
+            localMaxDataSent = localMaxData;
         }
         if (maxStreamsPending && p + StreamFrames.maxLength(localMaxStreams) <= end) {
             p = StreamFrames.writeMaxStreams(buf, p, localMaxStreams);
             sp.addControl(StreamFrames.MAX_STREAMS, -1);
             sp.ackEliciting = true;
             maxStreamsPending = false;
+            localMaxStreamsSent = localMaxStreams;
         }
         for (StreamState s : streams.values()) {
             if (s.send.resetPending()) {
@@ -581,7 +586,7 @@ public final class StreamConnection {
     }
 
     private int writeFramesOf(StreamState s, byte[] buf, int p, int end, SentPacket sp) {
-        while (end - p >= MIN_FRAME_ROOM) {
+        while (end - p >= MIN_FRAME_ROOM && s.send.hasPending(peerMaxData - dataSent)) {
             long credit = peerMaxData - dataSent;
             int room = end - p;
             SendStream.Chunk c = s.send.nextChunk(room, credit);
@@ -655,7 +660,7 @@ public final class StreamConnection {
             }
             return streams.get(id);
         }
-        if (index >= localMaxStreams) {
+        if (index >= localMaxStreamsSent) {
             receiver.violation(ConnectionError.STREAM_LIMIT_ERROR);
             return null;
         }
@@ -809,7 +814,7 @@ public final class StreamConnection {
                 return;
             }
             long credit = s.recv.newCredit(offset + len);
-            if (dataReceived + credit > localMaxData) {
+            if (dataReceived + credit > localMaxDataSent) {
                 violation(ConnectionError.FLOW_CONTROL_ERROR);
                 return;
             }
@@ -842,7 +847,7 @@ public final class StreamConnection {
                 return;
             }
             long credit = s.recv.newCredit(finalSize);
-            if (dataReceived + credit > localMaxData) {
+            if (dataReceived + credit > localMaxDataSent) {
                 violation(ConnectionError.FLOW_CONTROL_ERROR);
                 return;
             }

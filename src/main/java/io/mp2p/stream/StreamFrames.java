@@ -368,13 +368,13 @@ public final class StreamFrames {
             }
             int flags = buf[pos] & BYTE_MASK;
             pos += FLAGS_LENGTH;
+            if ((flags & ~KNOWN_FLAGS) != 0) {
+                return FrameError.BAD_FLAGS;
+            }
             long id = varint();
             long offset = id < 0 ? VarInt.TRUNCATED : varint();
             if (offset < 0) {
                 return FrameError.TRUNCATED;
-            }
-            if ((flags & ~KNOWN_FLAGS) != 0) {
-                return FrameError.BAD_FLAGS;
             }
             boolean hasPort = (flags & FLAG_PORT) != 0;
             if (hasPort != (offset == 0)) {

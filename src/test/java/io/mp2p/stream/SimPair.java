@@ -36,6 +36,13 @@ final class SimPair {
         boolean alive = true;
         /** When a packet last reached this side. */
         long lastArrival = -1;
+        /** Outcomes of every packet handed to this side. */
+        final java.util.EnumMap<ReceiveOutcome, Long> outcomes = new java.util.EnumMap<>(ReceiveOutcome.class);
+        /** Connections replaced after {@link ReceiveOutcome#PEER_RESTARTED}, as an engine would. */
+        int restarts;
+        StreamConfig config;
+        boolean evenIds;
+        int nextEpoch;
 
         Side(String name) {
             this.name = name;
@@ -70,8 +77,13 @@ final class SimPair {
     SimPair(StreamConfig configA, StreamConfig configB, SimLink.Profile aToB, SimLink.Profile bToA, long seed) {
         this.maxPacket = Math.max(configA.maxPacketSize(), configB.maxPacketSize());
         this.buf = new byte[maxPacket];
-        a.conn = new StreamConnection(configA, true, 0x0a0a0a0a, now);
-        b.conn = new StreamConnection(configB, false, 0x0b0b0b0b, now);
+        a.config = configA;
+        a.evenIds = true;
+        a.nextEpoch = 0x0a0a0a0a;
+        b.config = configB;
+        b.nextEpoch = 0x0b0b0b0b;
+        restart(a);
+        restart(b);
         a.out = new SimLink(aToB, seed, (at, p) -> queue.add(new Arrival(at, seq++, b, p)));
         b.out = new SimLink(bToA, seed ^ 0x5DEECE66DL, (at, p) -> queue.add(new Arrival(at, seq++, a, p)));
     }
@@ -112,9 +124,24 @@ final class SimPair {
         }
     }
 
-    /** Hands a packet to a side; a test may override what happens on a restart. */
+    /** Gives a side a new connection with a new epoch, as after a restart of its stream layer. */
+    void restart(Side s) {
+        s.conn = new StreamConnection(s.config, s.evenIds, s.nextEpoch++, now);
+    }
+
+    /**
+     * Hands a packet to a side. On {@link ReceiveOutcome#PEER_RESTARTED} it does what the engine
+     * must: a new connection for that peer, given the same packet.
+     */
     ReceiveOutcome deliver(Side to, byte[] packet) {
-        return to.conn.handlePacket(packet, 0, packet.length, now);
+        ReceiveOutcome o = to.conn.handlePacket(packet, 0, packet.length, now);
+        if (o == ReceiveOutcome.PEER_RESTARTED) {
+            to.restarts++;
+            restart(to);
+            o = to.conn.handlePacket(packet, 0, packet.length, now);
+        }
+        to.outcomes.merge(o, 1L, Long::sum);
+        return o;
     }
 
     /** Runs a side's application, then sends everything it may send now. */
