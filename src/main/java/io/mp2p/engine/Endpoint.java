@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mp2p.crypto.DhKeyPair;
 import io.mp2p.fragment.Reassembler;
+import io.mp2p.stream.StreamConnection;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.wire.PacketType;
 import io.mp2p.wire.Parsed;
@@ -59,6 +60,7 @@ public final class Endpoint {
     private final Transport transport;
     private final HandshakeFlow flow;
     private final PeerTimers peerTimers;
+    private final StreamMux streams;
     private boolean destroyed;
 
     /** An engine for {@code config.identity()}; the identity stays owned by the caller. */
@@ -75,7 +77,10 @@ public final class Endpoint {
         this.gate = new DosGate(self, config, handshakes, counters, out);
         this.transport = new Transport(config, counters, out, indices, slots, table, timers, reassembler);
         this.flow = new HandshakeFlow(config, handshakes, gate, table, indices, slots, transport, timers, counters, out);
-        this.peerTimers = new PeerTimers(flow, transport, slots);
+        this.streams = new StreamMux(config, self, transport, out);
+        transport.attach(streams);
+        slots.onClose(streams::aborted);
+        this.peerTimers = new PeerTimers(flow, transport, slots, streams);
     }
 
     /** This engine's own public key. */
@@ -160,6 +165,93 @@ public final class Endpoint {
             transport.sendClose(p, p.current);
         }
         slots.close(p, CloseReason.LOCAL_CLOSE);
+    }
+
+    // ------------------------------------------------------------------ streams (spec/STREAMS.md §11)
+
+    /**
+     * Opens a reliable stream to {@code port} on {@code peer}, starting a handshake if no session is
+     * up (the stream's data waits for it). Returns the stream id, or {@link StreamConnection#NO_STREAM}
+     * when the peer's stream limit is reached (a {@code StreamsAvailable} event says when to retry).
+     */
+    public long openStream(PeerKey peer, int port, long now) {
+        checkLive();
+        now = clock.advance(now);
+        Peer p = table.addressed(peer);
+        long id = streams.connection(p, now).openStream(port);
+        connect(p, now);
+        afterStreamCall(p, now);
+        return id;
+    }
+
+    /**
+     * Writes up to {@code len} bytes to a stream; returns how many it took (0 when its send buffer is
+     * full: wait for {@code Writable}), or a negative {@link StreamConnection} code.
+     */
+    public int streamWrite(PeerKey peer, long streamId, byte[] src, int off, int len, long now) {
+        checkLive();
+        now = clock.advance(now);
+        Peer p = table.get(peer);
+        if (p == null || p.streams == null) {
+            return StreamConnection.CONNECTION_CLOSED;
+        }
+        int n = p.streams.write(streamId, src, off, len);
+        afterStreamCall(p, now);
+        return n;
+    }
+
+    /**
+     * Reads up to {@code len} bytes of a stream; returns how many (0: none yet, wait for
+     * {@code Readable}), {@link StreamConnection#END_OF_STREAM}, or another negative code.
+     */
+    public int streamRead(PeerKey peer, long streamId, byte[] dst, int off, int len, long now) {
+        checkLive();
+        now = clock.advance(now);
+        Peer p = table.get(peer);
+        if (p == null || p.streams == null) {
+            return StreamConnection.CONNECTION_CLOSED;
+        }
+        int n = p.streams.read(streamId, dst, off, len);
+        // Reading may have opened the peer's window: the credit goes out now.
+        afterStreamCall(p, now);
+        return n;
+    }
+
+    /** Ends the sending half of a stream (FIN) once what was written is delivered. */
+    public void streamFinish(PeerKey peer, long streamId, long now) {
+        streamCall(peer, now, c -> c.finish(streamId));
+    }
+
+    /** Aborts the sending half of a stream (RESET_STREAM with {@code errorCode}). */
+    public void streamReset(PeerKey peer, long streamId, long errorCode, long now) {
+        streamCall(peer, now, c -> c.reset(streamId, errorCode));
+    }
+
+    /** Asks the peer to stop sending on a stream (STOP_SENDING); its unread data is discarded. */
+    public void streamStopSending(PeerKey peer, long streamId, long errorCode, long now) {
+        streamCall(peer, now, c -> c.stopSending(streamId, errorCode));
+    }
+
+    /** Bytes of a stream received and not yet read. */
+    public int streamAvailable(PeerKey peer, long streamId) {
+        Peer p = table.get(peer);
+        return p == null || p.streams == null ? 0 : p.streams.available(streamId);
+    }
+
+    private void streamCall(PeerKey peer, long now, java.util.function.Consumer<StreamConnection> call) {
+        checkLive();
+        now = clock.advance(now);
+        Peer p = table.get(peer);
+        if (p == null || p.streams == null) {
+            return;
+        }
+        call.accept(p.streams);
+        afterStreamCall(p, now);
+    }
+
+    private void afterStreamCall(Peer p, long now) {
+        streams.flush(p, now);
+        timers.schedule(p);
     }
 
     /** Whether {@code peer} has a session we can send on now. */

@@ -12,6 +12,7 @@ import io.mp2p.address.GroupAddresses;
 import io.mp2p.crypto.RandomSource;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
+import io.mp2p.stream.StreamConfig;
 
 /**
  * Everything an {@link Endpoint} needs from outside: identity, where it listens, how to find peers,
@@ -41,6 +42,7 @@ public final class EngineConfig {
     private final int handshakeLoadThreshold;
     private final int maxPeers;
     private final Predicate<PeerKey> knownPeers;
+    private final StreamConfig.Builder streams;
 
     private EngineConfig(Builder b) {
         this.identity = b.identity;
@@ -58,6 +60,7 @@ public final class EngineConfig {
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
         this.maxPeers = b.maxPeers;
         this.knownPeers = b.knownPeers;
+        this.streams = b.streams;
     }
 
     public static Builder builder(Mp2pIdentity identity) {
@@ -136,6 +139,14 @@ public final class EngineConfig {
     }
 
     /** Plaintext bytes one TransportData packet may carry at this path MTU (spec §5, "Sizes"). */
+    /**
+     * The stream layer's settings (spec/STREAMS.md §9), its packet size fitted to {@link #maxPlaintext()}:
+     * one stream run fills a TransportData plaintext.
+     */
+    public StreamConfig streamConfig() {
+        return streams.maxPacketSize(maxPlaintext()).build();
+    }
+
     public int maxPlaintext() {
         return pathMtu - Constants.IP_UDP_OVERHEAD - io.mp2p.wire.TransportData.OVERHEAD;
     }
@@ -163,6 +174,7 @@ public final class EngineConfig {
         private int handshakeLoadThreshold = Constants.HANDSHAKE_LOAD_THRESHOLD;
         private int maxPeers = Constants.MAX_PEERS;
         private Predicate<PeerKey> knownPeers = k -> false;
+        private StreamConfig.Builder streams = StreamConfig.builder().portAcceptor(port -> false);
 
         private Builder(Mp2pIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
@@ -272,6 +284,15 @@ public final class EngineConfig {
                 throw new IllegalArgumentException(name + " must be positive, got " + v);
             }
             return v;
+        }
+
+        /**
+         * The stream layer's settings; its packet size is set from the path MTU. Its port acceptor says
+         * which ports take incoming streams (default: none, every incoming stream is refused).
+         */
+        public Builder streams(StreamConfig.Builder b) {
+            this.streams = Objects.requireNonNull(b, "streams");
+            return this;
         }
 
         public EngineConfig build() {

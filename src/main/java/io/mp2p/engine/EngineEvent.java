@@ -1,5 +1,7 @@
 package io.mp2p.engine;
 
+import io.mp2p.stream.StreamEvent;
+
 import io.mp2p.CipherSuite;
 
 import io.mp2p.identity.PeerKey;
@@ -37,6 +39,13 @@ public sealed interface EngineEvent {
 
     /** A peer's valid initiation was refused by the trust policy. */
     record PeerRefused(PeerKey peer) implements EngineEvent {
+    }
+
+    /**
+     * Something happened to a stream with {@code peer} (opened by the peer, readable, writable, reset,
+     * closed) or to the peer's stream connection as a whole (spec/STREAMS.md §11).
+     */
+    record Stream(PeerKey peer, StreamEvent event) implements EngineEvent {
     }
 
     /** The last session with {@code peer} ended. */

@@ -7,7 +7,8 @@ import io.mp2p.wire.FrameVisitor;
 
 /**
  * Acts on the frames of one authenticated, validated packet (spec §5, "Acting on frames"):
- * DATAGRAM delivers, FRAGMENT goes to reassembly, CLOSE ends the session once the packet is done.
+ * DATAGRAM delivers, FRAGMENT goes to reassembly, CLOSE ends the session once the packet is done, and
+ * a stream-layer run is noted for the {@link StreamMux}.
  */
 final class FrameDispatcher implements FrameVisitor {
     private final Reassembler<Session> reassembler;
@@ -19,6 +20,9 @@ final class FrameDispatcher implements FrameVisitor {
     boolean data;
     /** Whether the packet carried a CLOSE frame. */
     boolean closed;
+    /** Where the packet's stream-layer run is in the plaintext (one at most; spec/STREAMS.md §3.1); 0 length: none. */
+    int runOffset;
+    int runLength;
 
     FrameDispatcher(Reassembler<Session> reassembler, Counters counters, EngineOutput out) {
         this.reassembler = reassembler;
@@ -31,6 +35,8 @@ final class FrameDispatcher implements FrameVisitor {
         now = time;
         data = false;
         closed = false;
+        runOffset = 0;
+        runLength = 0;
     }
 
     @Override
@@ -54,6 +60,14 @@ final class FrameDispatcher implements FrameVisitor {
     @Override
     public void onKeepalive() {
         // Refreshes timers only, which receiving the packet already did.
+    }
+
+    @Override
+    public void onStreamRun(byte[] buf, int off, int len) {
+        // Handed to the stream layer once the whole packet is read, after a CLOSE frame is known.
+        data = true;
+        runOffset = off;
+        runLength = len;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.mp2p.engine;
 
+import io.mp2p.stream.StreamConnection;
+import io.mp2p.stream.StreamConstants;
+
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
@@ -53,6 +56,9 @@ final class Peer {
     /** Its neighbours in its rank's list of the peer table. */
     Peer listPrev;
     Peer listNext;
+
+    /** Its streams (spec/STREAMS.md); made at the first stream either side opens, kept across rekeys. */
+    StreamConnection streams;
 
     /** The deadline this peer is filed under in the timer queue, or NONE. */
     long scheduledAt = NONE;
@@ -123,7 +129,17 @@ final class Peer {
         d = min(d, unconfirmedAt);
         d = min(d, wipeAt(previous));
         d = min(d, wipeAt(current));
+        d = min(d, streamDeadline());
         return min(d, wipeAt(next));
+    }
+
+    /** The stream connection's next timer (ACK delay, loss, PTO, pacing, idle), or NONE. */
+    long streamDeadline() {
+        if (streams == null) {
+            return NONE;
+        }
+        long t = streams.pollTimeout();
+        return t == StreamConstants.NO_TIMEOUT ? NONE : t;
     }
 
     /** Keys are wiped as soon as nothing may use them any more: at REJECT_AFTER_TIME. */

@@ -8,11 +8,13 @@ final class PeerTimers {
     private final HandshakeFlow flow;
     private final Transport transport;
     private final SessionSlots slots;
+    private final StreamMux streams;
 
-    PeerTimers(HandshakeFlow flow, Transport transport, SessionSlots slots) {
+    PeerTimers(HandshakeFlow flow, Transport transport, SessionSlots slots, StreamMux streams) {
         this.flow = flow;
         this.transport = transport;
         this.slots = slots;
+        this.streams = streams;
     }
 
     /** Runs every timer of {@code p} that is due at {@code now}. */
@@ -40,6 +42,7 @@ final class PeerTimers {
                 flow.start(p, now);
             }
         }
+        streams.onTimer(p, now);
         slots.expire(p, now);
     }
 }

@@ -18,12 +18,18 @@ final class SessionSlots {
     private final Counters counters;
     private final EngineOutput out;
     private int live;
+    /** Told when a peer's sessions are closed (not when they expire): its streams end with them. */
+    private java.util.function.Consumer<Peer> onClose = p -> { };
 
     SessionSlots(IndexTable indices, Reassembler<Session> reassembler, Counters counters, EngineOutput out) {
         this.indices = indices;
         this.reassembler = reassembler;
         this.counters = counters;
         this.out = out;
+    }
+
+    void onClose(java.util.function.Consumer<Peer> hook) {
+        this.onClose = hook;
     }
 
     /** A new session of {@code p} under {@code localIndex}, not yet in a slot. */
@@ -98,6 +104,7 @@ final class SessionSlots {
     void close(Peer p, CloseReason reason) {
         wipeAll(p);
         dropQueue(p);
+        onClose.accept(p);
         if (p.announced) {
             p.announced = false;
             out.event(new EngineEvent.SessionClosed(p.key, reason));

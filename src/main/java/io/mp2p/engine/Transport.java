@@ -7,6 +7,7 @@ import java.util.Arrays;
 import io.mp2p.fragment.Reassembler;
 import io.mp2p.noise.NoiseException;
 import io.mp2p.replay.ReplayWindow;
+import io.mp2p.stream.StreamConnection;
 import io.mp2p.wire.Frames;
 import io.mp2p.wire.Parsed;
 import io.mp2p.wire.TransportData;
@@ -28,6 +29,8 @@ final class Transport {
     private final PeerTable table;
     private final TimerQueue timers;
     private final FrameDispatcher dispatcher;
+    /** Set once by the engine after both exist: the stream layer sends through this class. */
+    private StreamMux streams;
     private final byte[] openBuffer = new byte[MAX_DATAGRAM_PLAINTEXT];
     private final byte[] sealBuffer;
 
@@ -42,6 +45,10 @@ final class Transport {
         this.timers = timers;
         this.dispatcher = new FrameDispatcher(reassembler, counters, out);
         this.sealBuffer = new byte[config.maxPlaintext()];
+    }
+
+    void attach(StreamMux mux) {
+        this.streams = mux;
     }
 
     /**
@@ -98,6 +105,9 @@ final class Transport {
             slots.close(p, CloseReason.PEER_CLOSED);
             return null;
         }
+        if (dispatcher.runLength > 0) {
+            streams.onRun(p, openBuffer, dispatcher.runOffset, dispatcher.runLength, now);
+        }
         if (dispatcher.data && p.keepaliveAt == Peer.NONE) {
             p.keepaliveAt = now + Constants.KEEPALIVE_TIMEOUT;
         }
@@ -105,14 +115,14 @@ final class Transport {
         return s == p.current && s.needsRekeyOnReceive(now) && p.pending == null ? p : null;
     }
 
-    /** Sends what waited for a session; true if anything was sent. */
+    /** Sends what waited for a session (messages, then stream data); true if anything was sent. */
     boolean flushQueue(Peer p, Session s, long now) {
         boolean sent = false;
         for (byte[] m; s.canSend(now) && (m = p.dequeue()) != null; ) {
             sendMessage(p, s, m, now);
             sent = true;
         }
-        return sent;
+        return (s == p.current && sendStreamRuns(p, now)) || sent;
     }
 
     /** Sends one application message on {@code s}: one DATAGRAM frame, or FRAGMENT frames (spec §5). */
@@ -135,6 +145,31 @@ final class Transport {
         if (p.newHandshakeAt == Peer.NONE) {
             p.newHandshakeAt = now + Constants.KEEPALIVE_TIMEOUT + Constants.REKEY_TIMEOUT;
         }
+    }
+
+    /**
+     * Sends what {@code p}'s stream connection has to send now, one run per TransportData on the
+     * current session (spec/STREAMS.md §11). Without a session nothing is polled: the stream layer
+     * repairs what it did not get to send once one exists.
+     */
+    boolean sendStreamRuns(Peer p, long now) {
+        StreamConnection c = p.streams;
+        Session s = p.current;
+        if (c == null || s == null || !s.canSend(now)) {
+            return false;
+        }
+        boolean sent = false;
+        for (int n; s.canSend(now) && (n = c.pollTransmit(now, sealBuffer, 0, config.maxPlaintext())) > 0; ) {
+            seal(p, s, n);
+            sent = true;
+        }
+        if (sent) {
+            p.keepaliveAt = Peer.NONE;
+            if (p.newHandshakeAt == Peer.NONE) {
+                p.newHandshakeAt = now + Constants.KEEPALIVE_TIMEOUT + Constants.REKEY_TIMEOUT;
+            }
+        }
+        return sent;
     }
 
     /** An empty TransportData on {@code s}. */

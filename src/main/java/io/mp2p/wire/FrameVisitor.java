@@ -5,10 +5,10 @@ package io.mp2p.wire;
  * reported. The byte ranges passed point into the caller's plaintext buffer: copy what must outlive
  * the call.
  *
- * <p>Frame types {@link Frames#RESERVED_FIRST}..{@link Frames#RESERVED_LAST} are reserved for the
- * stream layer (STREAM, ACK) and later versions. Until a version defines them they fail
- * {@link Frames#validate}, so no packet holding one ever reaches a visitor; a version that defines
- * them adds methods here (with default implementations, so existing visitors keep compiling).
+ * <p>Frame types 0x05..0x0d are the stream layer's (spec/STREAMS.md §3): they come as one run, a
+ * PACKET_NUMBER frame followed by other stream frames, reported whole by {@link #onStreamRun}. The
+ * types above them up to {@link Frames#RESERVED_LAST} are reserved for later versions: they fail
+ * {@link Frames#validate}, so no packet holding one ever reaches a visitor.
  *
  * <pre>{@code
  * if (Frames.validate(plain, 0, n) == null) {
@@ -33,4 +33,8 @@ public interface FrameVisitor {
 
     /** A CLOSE frame with its reason byte (0..255). */
     void onClose(int reason);
+
+    /** A run of stream-layer frames in {@code buf[off..off+len)}, validated by {@code StreamFrames.runLength}. */
+    default void onStreamRun(byte[] buf, int off, int len) {
+    }
 }

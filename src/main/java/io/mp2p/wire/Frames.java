@@ -1,5 +1,7 @@
 package io.mp2p.wire;
 
+import io.mp2p.stream.StreamFrames;
+
 /**
  * Writing, validating and reading the frames of a TransportData plaintext (spec §5).
  *
@@ -23,9 +25,13 @@ public final class Frames {
     public static final int KEEPALIVE = 0x03;
     /** The sender ends the session. */
     public static final int CLOSE = 0x04;
-    /** First frame type reserved for the stream layer and later versions. */
-    public static final int RESERVED_FIRST = 0x05;
-    /** Last frame type reserved for the stream layer and later versions. */
+    /** First frame type of the stream layer (PACKET_NUMBER, which starts a run; spec/STREAMS.md §3). */
+    public static final int STREAM_FIRST = StreamFrames.PACKET_NUMBER;
+    /** Last frame type of the stream layer. */
+    public static final int STREAM_LAST = 0x0d;
+    /** First frame type reserved for later versions. */
+    public static final int RESERVED_FIRST = 0x0e;
+    /** Last frame type reserved for later versions. */
     public static final int RESERVED_LAST = 0x3f;
 
     /** Frame type (1) + length (2). */
@@ -129,6 +135,7 @@ public final class Frames {
         }
         int end = off + len;
         int p = off;
+        int runs = 0;
         while (p < end) {
             int remaining = end - p;
             switch (Bytes.u8(buf, p)) {
@@ -163,6 +170,17 @@ public final class Frames {
                         return WireError.BAD_FRAME;
                     }
                     p += CLOSE_LENGTH;
+                }
+                case StreamFrames.PACKET_NUMBER -> {
+                    // A stream-layer run (spec/STREAMS.md §3.1); at most one per plaintext.
+                    if (runs++ > 0) {
+                        return WireError.BAD_FRAME;
+                    }
+                    int n = StreamFrames.runLength(buf, p, end);
+                    if (n <= 0) {
+                        return WireError.BAD_FRAME;
+                    }
+                    p += n;
                 }
                 default -> {
                     // Reserved (stream layer, later versions) and undefined types alike: the packet
@@ -207,6 +225,11 @@ public final class Frames {
                 case CLOSE -> {
                     v.onClose(Bytes.u8(buf, p + TYPE_LENGTH));
                     p += CLOSE_LENGTH;
+                }
+                case StreamFrames.PACKET_NUMBER -> {
+                    int n = StreamFrames.runLength(buf, p, end);
+                    v.onStreamRun(buf, p, n);
+                    p += n;
                 }
                 default -> p = end; // padding, zero to the end (validated above)
             }
