@@ -90,6 +90,17 @@ public final class PeerSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a reliable, ordered byte stream to {@code port} on the peer, where it must be listening
+     * ({@link SecureMulticastChannel#listenStreams}); a refusal shows as an {@code IOException} on the
+     * stream's first read or write. Streams survive rekeys and end when the session ends.
+     *
+     * @throws java.io.IOException when the session is closed, or the peer allows no more streams now
+     */
+    public Mp2pStream openStream(int port) throws java.io.IOException {
+        return channel.openStream(this, port);
+    }
+
     /** Whether messages can still be sent. */
     public boolean isOpen() {
         return closedBecause == null;

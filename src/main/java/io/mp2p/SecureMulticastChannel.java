@@ -35,6 +35,7 @@ import io.mp2p.engine.Endpoint;
 import io.mp2p.engine.Transmit;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
+import io.mp2p.stream.StreamConfig;
 import io.mp2p.transport.InterfaceSelector;
 import io.mp2p.transport.SocketAddresses;
 import io.mp2p.transport.UdpTransport;
@@ -113,6 +114,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private final Map<PeerKey, List<ConnectRequest>> connecting = new HashMap<>();
     /** Owned by the I/O thread. */
     private final RefusalLog refusals = new RefusalLog();
+    private final ChannelStreams streams;
     private volatile EngineMetrics metrics;
     private volatile TransportMetrics transportMetrics;
     private volatile boolean closed;
@@ -133,6 +135,9 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
     }
 
+    /** The port acceptor is made before the stream registry it asks, so it reads it through this. */
+    private final ChannelStreams[] streamsRef = new ChannelStreams[1];
+
     private SecureMulticastChannel(Mp2pIdentity identity, ChannelOptions options, UdpTransport transport) {
         this.identity = identity;
         this.options = options;
@@ -148,7 +153,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 .pathMtu(options.pathMtu())
                 .random(RandomSource.secure())
                 .wallClock(SecureMulticastChannel::unixNanos)
+                .streams(StreamConfig.builder().portAcceptor(port -> streamsRef[0] != null
+                        && streamsRef[0].listening(port)))
                 .build());
+        this.streams = new ChannelStreams(this, engine);
+        streamsRef[0] = streams;
         this.metrics = engine.metrics();
         this.transportMetrics = transport.metrics();
         this.nextRefresh = now() + options.membershipRefresh().toNanos();
@@ -388,6 +397,20 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     /**
+     * Accepts reliable streams that peers open to {@code port} of ours ({@link PeerSession#openStream});
+     * streams to a port nobody listens on are refused. {@code port} 0 picks a free one.
+     *
+     * @param backlog streams opened and not yet accepted that are kept; past it, new ones are refused
+     * @throws java.net.BindException when something listens on {@code port} already
+     */
+    public StreamListener listenStreams(int port, int backlog) throws IOException {
+        if (closed) {
+            throw new ChannelClosedException("the channel is closed");
+        }
+        return streams.listen(port, backlog);
+    }
+
+    /**
      * The next session a peer opened with us, waiting until one arrives or the channel closes (unless
      * a {@link SessionListener} takes them instead).
      *
@@ -483,6 +506,81 @@ public final class SecureMulticastChannel implements AutoCloseable {
         if (!taken) {
             throw new ChannelClosedException("the channel closed before the message was sent");
         }
+    }
+
+    Mp2pStream openStream(PeerSession session, int port) throws IOException {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 1..65535, got " + port);
+        }
+        if (!session.isOpen()) {
+            throw new ChannelClosedException("the session with " + session.peer().toHex() + " is closed");
+        }
+        return streams.open(session.peer(), port);
+    }
+
+    /** The engine's clock, for calls made on the I/O thread. */
+    long engineNow() {
+        return now();
+    }
+
+    /**
+     * Runs {@code call} on the I/O thread and waits for its result (never on the I/O thread itself);
+     * {@code failure} turns a result into the exception it means, or null.
+     *
+     * @throws ChannelClosedException when the channel closed before the call ran
+     */
+    <T> T callOnIo(String what, java.util.function.Supplier<T> call,
+                   java.util.function.Function<T, IOException> failure) throws IOException {
+        requireNotIoThread(what);
+        CompletableFuture<T> f = new CompletableFuture<>();
+        submit(new IoCommands.Command() {
+            @Override
+            protected void run() {
+                f.complete(call.get());
+            }
+
+            @Override
+            protected void abort(ChannelClosedException why) {
+                f.completeExceptionally(why);
+            }
+
+            @Override
+            protected void failed(RuntimeException e) {
+                f.completeExceptionally(new Mp2pException("could not " + what + ": " + e, e));
+            }
+        });
+        T result;
+        try {
+            result = f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting to " + what);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new Mp2pException("could not " + what + ": " + e.getCause(), e.getCause());
+        }
+        IOException bad = failure.apply(result);
+        if (bad != null) {
+            throw bad;
+        }
+        return result;
+    }
+
+    /** Runs {@code action} on the I/O thread without waiting (dropped if the channel has closed). */
+    void postToIo(Runnable action) {
+        submit(new IoCommands.Command() {
+            @Override
+            protected void run() {
+                action.run();
+            }
+
+            @Override
+            protected void abort(ChannelClosedException why) {
+                // The channel closed: its streams ended with it.
+            }
+        });
     }
 
     void closeSession(PeerSession session) {
@@ -712,6 +810,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 LOG.warn("{} message(s) to {} dropped: no answer to {} handshake attempts", e.droppedMessages(),
                         peer.toHex(), e.attempts());
             }
+        } else if (event instanceof EngineEvent.Stream e) {
+            streams.onEvent(peer, e.event());
         } else if (event instanceof EngineEvent.PeerRefused) {
             refusals.refused(peer, now());
         } else if (event instanceof EngineEvent.SessionClosed e) {
@@ -804,6 +904,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             }
         }
         connecting.clear();
+        streams.shutdown();
         // From here on nothing queued runs: later commands are aborted by whoever submits them.
         commands.terminate();
         incoming.offer(Boolean.FALSE);
