@@ -21,7 +21,7 @@ import io.mp2p.net.PeerResolver;
  * factories and the third-party code over them can be tested before that layer is wired in. Peers are found by
  * key; the group in an address is ignored. Each direction of a stream buffers at most {@code bufferBytes}.
  */
-final class MemoryStreams {
+public final class MemoryStreams {
     /** Where opened streams' local ports start, as the IANA dynamic range does. */
     static final int FIRST_EPHEMERAL_PORT = 49_152;
     private static final int MAX_PORT = 65_535;
@@ -31,18 +31,18 @@ final class MemoryStreams {
     private final Map<PeerKey, Node> nodes = new ConcurrentHashMap<>();
     private final AtomicInteger streamsOpened = new AtomicInteger();
 
-    MemoryStreams(int bufferBytes, PeerResolver resolver) {
+    public MemoryStreams(int bufferBytes, PeerResolver resolver) {
         this.bufferBytes = bufferBytes;
         this.resolver = resolver;
     }
 
     /** The node of {@code key}: its connector and acceptor. */
-    Node node(PeerKey key) {
+    public Node node(PeerKey key) {
         return nodes.computeIfAbsent(key, Node::new);
     }
 
     /** Streams opened so far on this network (each is one "TCP connection"). */
-    int streamsOpened() {
+    public int streamsOpened() {
         return streamsOpened.get();
     }
 
@@ -51,7 +51,7 @@ final class MemoryStreams {
     }
 
     /** One peer: opens streams to others, listens on its ports. */
-    final class Node implements StreamConnector, StreamAcceptor {
+    public final class Node implements StreamConnector, StreamAcceptor {
         private final PeerKey key;
         private final Map<Integer, Listener> listeners = new ConcurrentHashMap<>();
         private final AtomicInteger nextPort = new AtomicInteger(FIRST_EPHEMERAL_PORT);
