@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
 
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
 
@@ -14,7 +16,12 @@ import io.mp2p.CipherSuite;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.net.SecureDatagramSocket;
+import io.mp2p.net.PeerResolver;
 import io.mp2p.net.SecureDatagramSocketFactory;
+import io.mp2p.net.internal.StreamAcceptor;
+import io.mp2p.net.internal.StreamConnector;
+import io.mp2p.net.internal.StreamServerSocketFactory;
+import io.mp2p.net.internal.StreamSocketFactory;
 
 /**
  * mp2p's own context implementation, for one cipher suite. The first {@link IdentityKeyManager} among the key
@@ -23,6 +30,9 @@ import io.mp2p.net.SecureDatagramSocketFactory;
  * the options' own policy, for engines accept-any, since an engine talks to one named peer anyway).
  */
 final class Mp2pContextSpi extends SecureChannelContextSpi {
+    /** What the socket factories say until {@link #streamConnector} and {@link #streamAcceptor} are wired. */
+    static final String STREAMS_NOT_WIRED = "streams are not wired yet: this build's channel carries datagrams only,"
+            + " so the context has no stream sockets";
     private final CipherSuite suite;
     private IdentityKeyManager keyManager;
     private PeerTrustManager trustManager;
@@ -106,5 +116,32 @@ final class Mp2pContextSpi extends SecureChannelContextSpi {
     protected SecureDatagramSocketFactory engineGetDatagramSocketFactory(ChannelOptions options) {
         checkInit();
         return new SecureDatagramSocketFactory(this::identity, adapt(options));
+    }
+
+    @Override
+    protected SocketFactory engineGetSocketFactory(ChannelOptions options) {
+        checkInit();
+        ChannelOptions adapted = adapt(options);
+        return new StreamSocketFactory(streamConnector(adapted), PeerResolver.of(adapted));
+    }
+
+    @Override
+    protected ServerSocketFactory engineGetServerSocketFactory(ChannelOptions options) {
+        checkInit();
+        ChannelOptions adapted = adapt(options);
+        return new StreamServerSocketFactory(streamAcceptor(adapted), PeerResolver.of(adapted));
+    }
+
+    /**
+     * Opens streams from this context's identity over a channel with {@code options}. To be wired to the stream
+     * layer (io.mp2p.stream, through the channel); until then there is none.
+     */
+    private StreamConnector streamConnector(ChannelOptions options) {
+        throw new UnsupportedOperationException(STREAMS_NOT_WIRED);
+    }
+
+    /** Accepts streams to this context's identity over a channel with {@code options}. As {@link #streamConnector}. */
+    private StreamAcceptor streamAcceptor(ChannelOptions options) {
+        throw new UnsupportedOperationException(STREAMS_NOT_WIRED);
     }
 }

@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
 
@@ -182,5 +184,40 @@ public class SecureChannelContext {
     /** As {@link #getDatagramSocketFactory(ChannelOptions)} with {@link ChannelOptions#defaults()}. */
     public final SecureDatagramSocketFactory getDatagramSocketFactory() {
         return getDatagramSocketFactory(ChannelOptions.defaults());
+    }
+
+    /**
+     * A {@code javax.net.SocketFactory} whose sockets are reliable, encrypted byte streams to peers, for libraries
+     * that take one (HTTP clients, database drivers, ...), as {@code SSLContext.getSocketFactory()} is for TLS. A
+     * host is a peer's {@code <base32>.mp2p} name (see {@link io.mp2p.net.PeerResolver}, which also serves as
+     * OkHttp's {@code Dns}) or its {@link io.mp2p.net.PeerAddresses} address; the port is a stream port on that
+     * peer. {@link io.mp2p.net.Mp2pSockets#peerKey(java.net.Socket)} tells a socket's authenticated peer.
+     *
+     * @throws IllegalStateException         before {@link #init}
+     * @throws UnsupportedOperationException in this build: the stream layer is not wired to the channel yet
+     */
+    public final SocketFactory getSocketFactory(ChannelOptions options) {
+        return spi.engineGetSocketFactory(Objects.requireNonNull(options, "options"));
+    }
+
+    /** As {@link #getSocketFactory(ChannelOptions)} with {@link ChannelOptions#defaults()}. */
+    public final SocketFactory getSocketFactory() {
+        return getSocketFactory(ChannelOptions.defaults());
+    }
+
+    /**
+     * A {@code javax.net.ServerSocketFactory} whose server sockets accept the streams peers open to their port on
+     * this node, for servers that take one.
+     *
+     * @throws IllegalStateException         before {@link #init}
+     * @throws UnsupportedOperationException in this build: the stream layer is not wired to the channel yet
+     */
+    public final ServerSocketFactory getServerSocketFactory(ChannelOptions options) {
+        return spi.engineGetServerSocketFactory(Objects.requireNonNull(options, "options"));
+    }
+
+    /** As {@link #getServerSocketFactory(ChannelOptions)} with {@link ChannelOptions#defaults()}. */
+    public final ServerSocketFactory getServerSocketFactory() {
+        return getServerSocketFactory(ChannelOptions.defaults());
     }
 }

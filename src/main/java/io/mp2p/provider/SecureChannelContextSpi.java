@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
 
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
 
@@ -34,4 +36,14 @@ public abstract class SecureChannelContextSpi {
     protected abstract SecureDatagramSocket engineCreateDatagramSocket(ChannelOptions options) throws IOException;
 
     protected abstract SecureDatagramSocketFactory engineGetDatagramSocketFactory(ChannelOptions options);
+
+    /** Not abstract, so that a provider written before stream sockets existed still compiles: it has none. */
+    protected SocketFactory engineGetSocketFactory(ChannelOptions options) {
+        throw new UnsupportedOperationException(getClass().getName() + " makes no stream sockets");
+    }
+
+    /** As {@link #engineGetSocketFactory}. */
+    protected ServerSocketFactory engineGetServerSocketFactory(ChannelOptions options) {
+        throw new UnsupportedOperationException(getClass().getName() + " makes no stream server sockets");
+    }
 }
