@@ -32,6 +32,7 @@ import io.mp2p.net.PeerAddresses;
 import io.mp2p.net.PeerResolver;
 import io.mp2p.net.internal.ByteStream;
 import io.mp2p.net.internal.PortListener;
+import io.mp2p.net.internal.ChannelStreamTransport;
 import io.mp2p.net.internal.StreamAcceptor;
 import io.mp2p.net.internal.StreamConnector;
 import picocli.CommandLine.ArgGroup;
@@ -84,9 +85,25 @@ final class PipeCommand implements java.util.concurrent.Callable<Integer> {
      * Where the tool gets its streams: a channel for {@code identity} with {@code options} that carries streams.
      * The one method to fill in once the stream layer is wired to the channel.
      */
-    static StreamTransport openStreams(Mp2pIdentity identity, ChannelOptions options) throws CliException {
-        throw new CliException("streams are not wired yet: this build of mp2p carries datagrams only, so 'mp2p pipe'"
-                + " cannot open a stream");
+    static StreamTransport openStreams(Mp2pIdentity identity, ChannelOptions options)
+            throws CliException, InterruptedException {
+        ChannelStreamTransport t = new ChannelStreamTransport(Channels.open(identity, options), options, true);
+        return new StreamTransport() {
+            @Override
+            public StreamConnector connector() {
+                return t;
+            }
+
+            @Override
+            public StreamAcceptor acceptor() {
+                return t;
+            }
+
+            @Override
+            public void close() {
+                t.close();
+            }
+        };
     }
 
     // ------------------------------------------------------------------ options

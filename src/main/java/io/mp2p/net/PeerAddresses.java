@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.mp2p.ChannelOptions;
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.address.GroupSchedule;
 import io.mp2p.address.Ipv6Scope;
@@ -74,6 +75,29 @@ public final class PeerAddresses {
             }
         }
         return false;
+    }
+
+    /**
+     * How a channel with {@code options} reaches {@code peer} at {@code group}: a future session from
+     * {@code connectAsync(peer)} when {@code group} is one of the peer's own derived groups at the peer port
+     * (the channel then locates it, and its retries try the adjacent days' groups), else from
+     * {@code connectAsync(peer, group)} (a group of the peer's choosing, used exactly).
+     */
+    public static java.util.concurrent.CompletableFuture<io.mp2p.PeerSession> connect(
+            io.mp2p.SecureMulticastChannel channel, ChannelOptions options, PeerKey peer, InetSocketAddress group) {
+        boolean byKey = group == null || (group.getPort() == options.peerPort() && isDerivedGroup(peer,
+                group.getAddress(), GroupSchedule.of(options.ipVersion().protocolFamily(), options.ipv6Scope(),
+                        !options.staticGroup()), options.groupClock().instant()));
+        if (byKey) {
+            return channel.connectAsync(peer);
+        }
+        try {
+            // Without the peer's host name: the channel sends to the bare group address.
+            return channel.connectAsync(peer, new InetSocketAddress(InetAddress.getByAddress(
+                    group.getAddress().getAddress()), group.getPort()));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("the JDK refused its own address bytes", e);
+        }
     }
 
     /** {@code peer} at its derived IPv4 group and the default port 41414. */

@@ -208,12 +208,7 @@ final class SecureDatagramSocketImpl extends DatagramSocketImpl {
         InetSocketAddress where = addresses.get(peer);
         InetSocketAddress group = where == null ? null : plain(where);
         SecureMulticastChannel ch = channel;
-        // At one of the peer's own derived groups and port, let the channel locate it: its retries then try the
-        // adjacent days' groups too. Elsewhere (a group of the peer's choosing), send exactly there.
-        boolean byKey = group == null || (group.getPort() == options.peerPort() && PeerAddresses.isDerivedGroup(peer,
-                group.getAddress(), GroupSchedule.of(options.ipVersion().protocolFamily(), options.ipv6Scope(),
-                        !options.staticGroup()), options.groupClock().instant()));
-        (byKey ? ch.connectAsync(peer) : ch.connectAsync(peer, group)).whenComplete((s, e) -> {
+        PeerAddresses.connect(ch, options, peer, group).whenComplete((s, e) -> {
             if (e == null) {
                 onConnected(peer, s);
             } else {

@@ -18,6 +18,7 @@ import io.mp2p.identity.PeerKey;
 import io.mp2p.net.SecureDatagramSocket;
 import io.mp2p.net.PeerResolver;
 import io.mp2p.net.SecureDatagramSocketFactory;
+import io.mp2p.net.internal.LazyChannelStreams;
 import io.mp2p.net.internal.StreamAcceptor;
 import io.mp2p.net.internal.StreamConnector;
 import io.mp2p.net.internal.StreamServerSocketFactory;
@@ -30,14 +31,12 @@ import io.mp2p.net.internal.StreamSocketFactory;
  * the options' own policy, for engines accept-any, since an engine talks to one named peer anyway).
  */
 final class Mp2pContextSpi extends SecureChannelContextSpi {
-    /** What the socket factories say until {@link #streamConnector} and {@link #streamAcceptor} are wired. */
-    static final String STREAMS_NOT_WIRED = "streams are not wired yet: this build's channel carries datagrams only,"
-            + " so the context has no stream sockets";
     private final CipherSuite suite;
     private IdentityKeyManager keyManager;
     private PeerTrustManager trustManager;
     private SecureRandom random;
     private boolean initialized;
+    private final java.util.Map<Integer, LazyChannelStreams> streamsByPort = new java.util.HashMap<>();
 
     Mp2pContextSpi(CipherSuite suite) {
         this.suite = suite;
@@ -133,15 +132,19 @@ final class Mp2pContextSpi extends SecureChannelContextSpi {
     }
 
     /**
-     * Opens streams from this context's identity over a channel with {@code options}. To be wired to the stream
-     * layer (io.mp2p.stream, through the channel); until then there is none.
+     * The streams of this context's socket factories with {@code options}: one channel per UDP port,
+     * opened at the first socket and shared by client and server sockets (one identity listens once
+     * on a port).
      */
-    private StreamConnector streamConnector(ChannelOptions options) {
-        throw new UnsupportedOperationException(STREAMS_NOT_WIRED);
+    private synchronized LazyChannelStreams streams(ChannelOptions options) {
+        return streamsByPort.computeIfAbsent(options.port(), p -> new LazyChannelStreams(this::identity, options));
     }
 
-    /** Accepts streams to this context's identity over a channel with {@code options}. As {@link #streamConnector}. */
+    private StreamConnector streamConnector(ChannelOptions options) {
+        return streams(options);
+    }
+
     private StreamAcceptor streamAcceptor(ChannelOptions options) {
-        throw new UnsupportedOperationException(STREAMS_NOT_WIRED);
+        return streams(options);
     }
 }

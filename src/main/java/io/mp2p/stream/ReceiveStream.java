@@ -135,11 +135,11 @@ final class ReceiveStream {
             buffer.advance(readOffset, received.isEmpty());
             updateCredit();
         }
-        if (state == State.DATA_RECVD && readOffset == finalSize) {
+        // DATA_READ only once the application is told the end (the read that returns -1): a stream must
+        // not be freed, and its id forgotten, between the read of its last bytes and that one.
+        if (n == 0 && state == State.DATA_RECVD && readOffset == finalSize) {
             state = State.DATA_READ;
-            if (n == 0) {
-                return -1;
-            }
+            return -1;
         }
         return n;
     }

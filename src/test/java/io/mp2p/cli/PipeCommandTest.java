@@ -215,7 +215,7 @@ class PipeCommandTest {
         assertEquals(1, p.stderr().strip().lines().count(), "one line, no stack trace: " + p.stderr());
     }
 
-    /** Runs the registered command, as the tool does: streams are not wired, so it must say so. */
+    /** Runs the registered command, as the tool does. */
     private static Run tool(String... args) {
         StringWriter err = new StringWriter();
         CommandLine cl = Mp2pCommand.commandLine();
@@ -240,14 +240,6 @@ class PipeCommandTest {
         assertEquals(ExitCodes.USAGE, badPort.exitCode());
         assertTrue(badPort.stderr().startsWith("mp2p: --stream-port must be from 1 to 65535, got 0"),
                 badPort.stderr());
-    }
-
-    @Test
-    void theToolSaysStreamsAreNotWiredYet() {
-        Run r = tool("pipe", "-k", bKey.toString(), "--interface", "lo", "--listen");
-        assertEquals(ExitCodes.FAILURE, r.exitCode());
-        assertTrue(r.stderr().startsWith("mp2p: streams are not wired yet"), r.stderr());
-        assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
     }
 
     @Test

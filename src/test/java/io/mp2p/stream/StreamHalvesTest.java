@@ -107,8 +107,9 @@ class StreamHalvesTest {
         byte[] out = new byte[20];
         assertEquals(10, r.read(out, 0, 20));
         assertArrayEquals("helloworld".getBytes(), java.util.Arrays.copyOf(out, 10));
-        assertEquals(ReceiveStream.State.DATA_READ, r.state());
+        assertEquals(ReceiveStream.State.DATA_RECVD, r.state(), "the application has not been told the end yet");
         assertEquals(-1, r.read(out, 0, 20));
+        assertEquals(ReceiveStream.State.DATA_READ, r.state(), "now it has: the stream may be freed");
         assertEquals(ReceiveStream.Outcome.OK, r.onData(0, false, "hello".getBytes(), 0, 5), "a late copy is harmless");
     }
 

@@ -131,9 +131,12 @@ abstract class SocketSetupContract extends WorldFixture {
         Socket s = world.socketFactory().createSocket();
         try {
             s.connect(new InetSocketAddress(serverAddress.getAddress(), closedPort), CONNECT_TIMEOUT_MILLIS);
-            // The stream layer may only learn of the refusal once the stream's first frame arrives there.
-            s.getOutputStream().write(1);
-            assertThrows(IOException.class, () -> s.getInputStream().read());
+            // The stream layer may only learn of the refusal once the stream's first frame arrives there:
+            // the first write or the first read after it fails, as on a TCP connection that was reset.
+            assertThrows(IOException.class, () -> {
+                s.getOutputStream().write(1);
+                s.getInputStream().read();
+            });
         } catch (ConnectException e) {
             assertTrue(s.isClosed(), "a socket whose connect failed is closed");
         } finally {
