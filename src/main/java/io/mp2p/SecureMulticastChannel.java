@@ -135,6 +135,13 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * For tests of loss on real sockets: drops each received datagram with this probability (seeded),
+     * before the engine sees it, as a lossy link would. Null: none dropped.
+     */
+    private java.util.random.RandomGenerator lossRandom;
+    private double lossRate;
+
     /** The port acceptor is made before the stream registry it asks, so it reads it through this. */
     private final ChannelStreams[] streamsRef = new ChannelStreams[1];
 
@@ -193,6 +200,27 @@ public final class SecureMulticastChannel implements AutoCloseable {
         SecureMulticastChannel channel = new SecureMulticastChannel(identity, options, transport);
         channel.ioThread.start();
         return channel;
+    }
+
+    /**
+     * Test seam: as {@link #open}, dropping each received datagram with probability {@code loss}
+     * (seeded), to measure streams through a lossy link on real sockets.
+     */
+    static SecureMulticastChannel openLossy(Mp2pIdentity identity, ChannelOptions options, double loss, long seed)
+            throws IOException {
+        SecureMulticastChannel c = open(identity, options);
+        c.submit(new IoCommands.Command() {
+            @Override
+            protected void run() {
+                c.lossRate = loss;
+                c.lossRandom = new java.util.SplittableRandom(seed);
+            }
+
+            @Override
+            protected void abort(ChannelClosedException why) {
+            }
+        });
+        return c;
     }
 
     /** Our public key: what peers connect to. */
@@ -518,6 +546,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
         return streams.open(session.peer(), port);
     }
 
+    /** Test seam: the stream layer's counters with {@code peer} (loss, retransmissions, RTTs), or null. */
+    io.mp2p.stream.StreamStats streamStats(PeerKey peer) throws IOException {
+        return callOnIo("read stream counters", () -> engine.streamStats(peer), r -> null);
+    }
+
     /** The engine's clock, for calls made on the I/O thread. */
     long engineNow() {
         return now();
@@ -687,6 +720,9 @@ public final class SecureMulticastChannel implements AutoCloseable {
         for (InetSocketAddress from; batch < MAX_RECEIVE_BATCH && (from = transport.receive(buf.clear())) != null;
              batch++) {
             buf.flip();
+            if (lossRandom != null && lossRandom.nextDouble() < lossRate) {
+                continue;
+            }
             engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
         }
         flush();

@@ -238,6 +238,12 @@ public final class Endpoint {
         return p == null || p.streams == null ? 0 : p.streams.available(streamId);
     }
 
+    /** The stream connection's counters and recovery state with {@code peer}, or null if it has none. */
+    public io.mp2p.stream.StreamStats streamStats(PeerKey peer) {
+        Peer p = table.get(peer);
+        return p == null || p.streams == null ? null : p.streams.stats();
+    }
+
     private void streamCall(PeerKey peer, long now, java.util.function.Consumer<StreamConnection> call) {
         checkLive();
         now = clock.advance(now);
