@@ -140,6 +140,14 @@ final class Mp2pContextSpi extends SecureChannelContextSpi {
         return streamsByPort.computeIfAbsent(options.port(), p -> new LazyChannelStreams(this::identity, options));
     }
 
+    @Override
+    protected synchronized void engineClose() {
+        for (LazyChannelStreams s : streamsByPort.values()) {
+            s.close();
+        }
+        streamsByPort.clear();
+    }
+
     private StreamConnector streamConnector(ChannelOptions options) {
         return streams(options);
     }

@@ -43,7 +43,7 @@ import io.mp2p.net.SecureDatagramSocketFactory;
  * {@code Noise_IK_25519_AESGCM_SHA256}); it replaces {@link ChannelOptions#suite()} in the options passed in.
  * A context is thread-safe once initialised.
  */
-public class SecureChannelContext {
+public class SecureChannelContext implements AutoCloseable {
     private final SecureChannelContextSpi spi;
     private final Provider provider;
     private final String algorithm;
@@ -193,8 +193,10 @@ public class SecureChannelContext {
      * OkHttp's {@code Dns}) or its {@link io.mp2p.net.PeerAddresses} address; the port is a stream port on that
      * peer. {@link io.mp2p.net.Mp2pSockets#peerKey(java.net.Socket)} tells a socket's authenticated peer.
      *
-     * @throws IllegalStateException         before {@link #init}
-     * @throws UnsupportedOperationException in this build: the stream layer is not wired to the channel yet
+     * <p>The factories of one context share one channel per UDP port, opened at the first socket that
+     * needs it; {@link #close()} closes it.
+     *
+     * @throws IllegalStateException before {@link #init}
      */
     public final SocketFactory getSocketFactory(ChannelOptions options) {
         return spi.engineGetSocketFactory(Objects.requireNonNull(options, "options"));
@@ -209,8 +211,7 @@ public class SecureChannelContext {
      * A {@code javax.net.ServerSocketFactory} whose server sockets accept the streams peers open to their port on
      * this node, for servers that take one.
      *
-     * @throws IllegalStateException         before {@link #init}
-     * @throws UnsupportedOperationException in this build: the stream layer is not wired to the channel yet
+     * @throws IllegalStateException before {@link #init}
      */
     public final ServerSocketFactory getServerSocketFactory(ChannelOptions options) {
         return spi.engineGetServerSocketFactory(Objects.requireNonNull(options, "options"));
@@ -219,5 +220,15 @@ public class SecureChannelContext {
     /** As {@link #getServerSocketFactory(ChannelOptions)} with {@link ChannelOptions#defaults()}. */
     public final ServerSocketFactory getServerSocketFactory() {
         return getServerSocketFactory(ChannelOptions.defaults());
+    }
+
+    /**
+     * Closes the channels this context's socket factories opened (their sockets end with them). Channels
+     * and datagram sockets handed out by {@link #openChannel} and {@link #createDatagramSocket} are the
+     * caller's to close. Idempotent.
+     */
+    @Override
+    public void close() {
+        spi.engineClose();
     }
 }

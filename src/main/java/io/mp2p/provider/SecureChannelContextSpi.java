@@ -46,4 +46,8 @@ public abstract class SecureChannelContextSpi {
     protected ServerSocketFactory engineGetServerSocketFactory(ChannelOptions options) {
         throw new UnsupportedOperationException(getClass().getName() + " makes no stream server sockets");
     }
+
+    /** Releases what the socket factories hold; by default nothing. */
+    protected void engineClose() {
+    }
 }

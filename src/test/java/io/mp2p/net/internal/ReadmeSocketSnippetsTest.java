@@ -24,6 +24,8 @@ import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.net.Mp2pSockets;
 import io.mp2p.net.PeerResolver;
+import io.mp2p.provider.IdentityKeyManager;
+import io.mp2p.provider.SecureChannelContext;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.OkHttpClient;
@@ -32,44 +34,37 @@ import okhttp3.Response;
 
 /**
  * The snippets of README.md's "Running an existing client or server over mp2p", compiled and run. The lines
- * between "README block" and "end of block" are the README's. Their {@code ctx} is a stand-in with the context's
- * two factory methods over in-memory streams, because the context's own are not wired to the stream layer yet;
- * once they are, the stand-in gives way to a real {@code SecureChannelContext} and nothing else changes.
+ * between "README block" and "end of block" are the README's; {@code ctx} is a real {@code SecureChannelContext}
+ * per identity, and its sockets run over mp2p streams between two channels on the loopback interface.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReadmeSocketSnippetsTest {
-    private final ChannelOptions options = ChannelOptions.defaults();
-    private final MemoryStreams net = new MemoryStreams(StreamWorld.MEMORY_BUFFER_BYTES, PeerResolver.of(options));
+    private final ChannelOptions options = ChannelOptions.builder().networkInterface("lo").ttl(0)
+            .port(io.mp2p.LoopbackPorts.free()).build();
     private final Mp2pIdentity server = Mp2pIdentity.generate();
     private final Mp2pIdentity client = Mp2pIdentity.generate();
     private final PeerKey serverKey = server.publicKey();
 
-    /** {@code SecureChannelContext}'s socket factory methods, for one identity, over in-memory streams. */
-    private final class StandInContext {
-        private final PeerKey identity;
+    private final java.util.List<SecureChannelContext> contexts = new java.util.ArrayList<>();
 
-        StandInContext(Mp2pIdentity identity) {
-            this.identity = identity.publicKey();
-        }
-
-        SocketFactory getSocketFactory(ChannelOptions o) {
-            return new StreamSocketFactory(net.node(identity), PeerResolver.of(o));
-        }
-
-        ServerSocketFactory getServerSocketFactory(ChannelOptions o) {
-            return new StreamServerSocketFactory(net.node(identity), PeerResolver.of(o));
-        }
+    /** A real context for one identity: the README's {@code ctx}. */
+    private SecureChannelContext contextFor(Mp2pIdentity identity) throws Exception {
+        SecureChannelContext ctx = SecureChannelContext.getInstance("mp2p");
+        ctx.init(new javax.net.ssl.KeyManager[] {IdentityKeyManager.of(identity)}, null, null);
+        contexts.add(ctx);
+        return ctx;
     }
 
     @AfterEach
     void wipe() {
+        contexts.forEach(SecureChannelContext::close);
         server.destroy();
         client.destroy();
     }
 
     /** Mirrors the second block: MockWebServer on our server socket factory. */
     private MockWebServer mockWebServer() throws Exception {
-        StandInContext ctx = new StandInContext(server);
+        SecureChannelContext ctx = contextFor(server);
         Mp2pIdentity me = server;
         // README block
         MockWebServer server = new MockWebServer();
@@ -83,7 +78,7 @@ class ReadmeSocketSnippetsTest {
     /** Mirrors the first block, OkHttp with our socket factory and resolver, against the second. */
     @Test
     void okHttpClientAndMockWebServer() throws Exception {
-        StandInContext ctx = new StandInContext(client);
+        SecureChannelContext ctx = contextFor(client);
         PrintStream stdout = System.out;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         OkHttpClient shutDown = null;
@@ -117,8 +112,9 @@ class ReadmeSocketSnippetsTest {
     /** Mirrors the third block: a plain server socket tells its client's key. */
     @Test
     void plainSocketsAndThePeerKey() throws Exception {
+        SecureChannelContext serverContext = contextFor(server);
         CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-            StandInContext ctx = new StandInContext(server);
+            SecureChannelContext ctx = serverContext;
             try {
                 // README block
                 try (ServerSocket listener = ctx.getServerSocketFactory(options).createServerSocket(7000);
@@ -131,7 +127,7 @@ class ReadmeSocketSnippetsTest {
                 throw new java.io.UncheckedIOException(e);
             }
         }, runnable -> new Thread(runnable, "readme-listener").start());
-        StandInContext ctx = new StandInContext(client);
+        SecureChannelContext ctx = contextFor(client);
         Socket s = null;
         for (int attempt = 0; s == null; attempt++) {
             try {
