@@ -89,8 +89,15 @@ public final class SecureMulticastChannel implements AutoCloseable {
      * that thread is held up (a slow trust policy).
      */
     private static final long CONNECT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * How long a close lingers for stream data the peers have not acknowledged yet (as a TCP socket's
+     * close lets the kernel deliver what was written), before the sessions are closed anyway.
+     */
+    static final long STREAM_LINGER_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How often a lingering close looks whether its stream data was acknowledged. */
+    private static final long LINGER_POLL_MILLIS = 10;
     /** How long {@link #close()} waits for the I/O thread to finish. */
-    private static final long CLOSE_JOIN_MILLIS = 5000;
+    private static final long CLOSE_JOIN_MILLIS = TimeUnit.NANOSECONDS.toMillis(STREAM_LINGER_NANOS) + 5000;
     /** Turns in a row that may fail on an internal error before the channel gives up and closes. */
     private static final int MAX_FAILED_TURNS = 100;
     /** Send failures logged at WARN per {@link #SEND_FAILURE_LOG_NANOS}; the rest only counted. */
@@ -696,12 +703,30 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 }
             }
         } finally {
+            linger(buf);
             shutdown();
+        }
+    }
+
+    /** Keeps the engine running, bounded, while stream data waits for the peers' acknowledgement. */
+    private void linger(ByteBuffer buf) {
+        long deadline = now() + STREAM_LINGER_NANOS;
+        try {
+            while (now() - deadline < 0 && (engine.hasUnacknowledgedStreamData() || !commands.isEmpty())) {
+                turn(buf, LINGER_POLL_MILLIS);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("stopped waiting for stream data to be acknowledged: {}", e.toString());
         }
     }
 
     /** One wake-up: commands, timers, sends, then wait, then read a bounded batch. */
     private void turn(ByteBuffer buf) throws IOException {
+        turn(buf, Long.MAX_VALUE);
+    }
+
+    /** As {@link #turn(ByteBuffer)}, waiting at most {@code maxWaitMillis}. */
+    private void turn(ByteBuffer buf, long maxWaitMillis) throws IOException {
         runCommands();
         long now = now();
         engine.tick(now);
@@ -712,7 +737,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
         expireConnects(now);
         flush();
-        transport.await(sleepMillis(now));
+        transport.await(Math.min(sleepMillis(now), maxWaitMillis));
         if (transport.hasPendingSends()) {
             countSendFailures(transport.flushPendingSends(), null);
         }

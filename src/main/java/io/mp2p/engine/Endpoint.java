@@ -238,6 +238,16 @@ public final class Endpoint {
         return p == null || p.streams == null ? 0 : p.streams.available(streamId);
     }
 
+    /** Whether any peer's streams hold written bytes (or a FIN) the peer has not acknowledged yet. */
+    public boolean hasUnacknowledgedStreamData() {
+        for (Peer p : table.all()) {
+            if (p.streams != null && p.current != null && p.streams.hasUnacknowledgedData()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The stream connection's counters and recovery state with {@code peer}, or null if it has none. */
     public io.mp2p.stream.StreamStats streamStats(PeerKey peer) {
         Peer p = table.get(peer);

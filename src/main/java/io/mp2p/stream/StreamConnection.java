@@ -193,6 +193,22 @@ public final class StreamConnection {
         }
     }
 
+    /**
+     * Whether bytes or a FIN the application wrote still wait for the peer's acknowledgement: a node
+     * about to close lingers for them, as a TCP socket's close lets the kernel deliver what was written.
+     */
+    public boolean hasUnacknowledgedData() {
+        if (closed != null) {
+            return false;
+        }
+        for (StreamState s : table.values()) {
+            if (!s.send.isReset() && (s.send.buffered() > 0 || (s.send.finRequested() && !s.send.isTerminal()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The next event, or null. */
     public StreamEvent pollEvent() {
         return events.poll();
