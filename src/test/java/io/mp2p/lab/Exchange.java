@@ -22,7 +22,7 @@ final class Exchange {
     /** What one run showed. */
     record Outcome(boolean connected, double handshakeMs, int sent, int delivered, int duplicates, int corrupted,
                    int echoed, int exitCode, List<Long> deliveredAtNanos, List<Long> sentAtNanos,
-                   List<Boolean> deliveredFlags, String senderStderr) {
+                   List<Boolean> deliveredFlags, String senderStderr, double senderSeconds) {
         String deliveredText() {
             return delivered + "/" + sent;
         }
@@ -72,6 +72,7 @@ final class Exchange {
             // The sender already ended (it could not connect): its exit code says so.
         }
         int exit = chat.awaitExit(timeoutSeconds + SENDER_MARGIN_SECONDS);
+        double senderSeconds = (System.nanoTime() - chat.startNanos) / 1e9;
         Thread.sleep((long) (LISTENER_SETTLE_SECONDS * 1000));
         double handshakeMs = Double.NaN;
         if (connected != null) {
@@ -118,6 +119,6 @@ final class Exchange {
             }
         }
         return new Outcome(connected != null, handshakeMs, messages.size(), seen.size(), duplicates, corrupted, echoed,
-                exit, deliveredAt, sentAt, flags, chat.stderrText());
+                exit, deliveredAt, sentAt, flags, chat.stderrText(), senderSeconds);
     }
 }

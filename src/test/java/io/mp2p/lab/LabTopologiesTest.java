@@ -1,6 +1,7 @@
 package io.mp2p.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -25,6 +26,11 @@ class LabTopologiesTest {
     static final int MESSAGES = 10;
     static final long PACE_MILLIS = 20;
     static final double TIMEOUT_SECONDS = 20;
+    /** The sender's --timeout where no handshake can complete: long enough for a retry (every 5 s). */
+    static final double FAILING_TIMEOUT_SECONDS = 8;
+    /** A JVM's start and stop on a loaded machine: a run past timeout + this is a hang. */
+    static final double HANG_MARGIN_SECONDS = 30;
+    static final double DOCTOR_WAIT_SECONDS = 60;
 
     @AfterAll
     static void table() {
@@ -135,6 +141,64 @@ class LabTopologiesTest {
         }
     }
 
+    /**
+     * The router forwards unicast but no multicast (no multicast routing daemon): the sender must give
+     * up within its --timeout, say how many attempts it made and that multicast may not be routed, and
+     * {@code mp2p doctor --peer} run on the sender's host must name the same problem.
+     */
+    @Test
+    void aRouterThatForwardsNoMulticastFailsPreciselyWithinTheTimeout() throws Exception {
+        LabAssumptions.lab("no multicast routing");
+        try (Lab lab = Lab.create()) {
+            String a = lab.node("a");
+            String r = lab.node("r");
+            String b = lab.node("b");
+            routedPair(lab, a, r, b);
+            Mp2p.Key ka = Mp2p.key(lab.dir, "a");
+            Mp2p.Key kb = Mp2p.key(lab.dir, "b");
+            String[] opts = {"--interface", "eth0", "--ttl", "3"};
+            LabProcess listener = Mp2p.listen(lab, b, kb, opts);
+            Exchange.Outcome o = Exchange.run(lab, a, ka, kb, listener, Messages.make("nomcast", MESSAGES, 4),
+                    PACE_MILLIS, false, FAILING_TIMEOUT_SECONDS, opts);
+            assertFalse(o.connected(), o.senderStderr());
+            assertEquals(1, o.exitCode(), o.senderStderr());
+            // The lab runs senders with MP2P_DEBUG=1 (to time handshakes), so a stack trace follows the line.
+            String last = o.senderStderr().lines().filter(l -> l.startsWith("mp2p: no answer from peer ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no failure line:\n" + o.senderStderr()));
+            assertTrue(last.startsWith("mp2p: no answer from peer " + kb.hex() + " after "), last);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("after (\\d+) handshake attempts? in ([0-9.]+) s")
+                    .matcher(last);
+            assertTrue(m.find(), last);
+            int attempts = Integer.parseInt(m.group(1));
+            assertTrue(attempts >= 2, "retried before giving up: " + last);
+            assertTrue(last.contains("check that multicast is routed between you (TTL 3"), last);
+            // Never a hang: the tool ends within its timeout plus its JVM's start and stop.
+            assertTrue(o.senderSeconds() < FAILING_TIMEOUT_SECONDS + HANG_MARGIN_SECONDS,
+                    "ended after " + o.senderSeconds() + " s");
+
+            LabProcess doctor = lab.start(a, "doctor", Mp2p.command("doctor", "-k", ka.file().toString(),
+                    "--interface", "eth0", "--ttl", "3", "--peer", kb.hex(), "--timeout", "6"), Mp2p.env(lab, false));
+            int doctorExit = doctor.awaitExit(DOCTOR_WAIT_SECONDS);
+            listener.close();
+            String report = doctor.stdoutText();
+            System.out.println("lab: mp2p doctor on a, whose router forwards no multicast:\n" + report);
+            assertEquals(1, doctorExit, report + doctor.stderrText());
+            String reach = report.lines().filter(l -> l.startsWith("[FAIL]") && l.contains("reach: ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no failed reach line:\n" + report));
+            assertTrue(reach.contains("multicast is not routed unless the routers forward it"), reach);
+            assertTrue(reach.contains("TTL 3"), reach);
+            for (String check : List.of("interfaces", "interface", "port", "join", "loopback", "querier", "ttl",
+                    "firewall", "record", "port mapping", "reach")) {
+                assertTrue(report.lines().anyMatch(l -> l.matches("^\\[[A-Z/]+\\] +" + check + ": .+")),
+                        "a verdict line for " + check + ":\n" + report);
+            }
+            LabResults.add(new LabResults.Row(6, "two subnets, the router forwards unicast but no multicast, TTL 3",
+                    "no, as it must: exit 1 after " + attempts + " attempts in " + m.group(2) + " s (--timeout "
+                    + (int) FAILING_TIMEOUT_SECONDS + ")", "—", o.deliveredText(),
+                    "none; the error and 'mp2p doctor' both say multicast may not be routed"));
+        }
+    }
+
     /** a (198.18.1.2, fd00:6d70:1::2) — r — b (198.18.2.2, fd00:6d70:2::2), default routes via r. */
     static void routedPair(Lab lab, String a, String r, String b) throws Exception {
         lab.link(a, "eth0", r, "a0");
@@ -155,12 +219,7 @@ class LabTopologiesTest {
     }
 
     static void assertAllDelivered(Exchange.Outcome o) {
-        assertTrue(o.connected(), "the handshake completed; sender stderr:\n" + o.senderStderr());
-        assertEquals(0, o.exitCode(), "sender exit code; stderr:\n" + o.senderStderr());
-        assertEquals(o.sent(), o.delivered(), "every message delivered; stderr:\n" + o.senderStderr());
-        assertEquals(0, o.duplicates(), "no message delivered twice");
-        assertEquals(0, o.corrupted(), "no message altered");
-        assertEquals(o.sent(), o.echoed(), "every echo came back");
+        TestAssertions.allDelivered(o);
     }
 
     static String[] concat(String[] a, String... b) {
