@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
  * ({@link DoctorFinding}), with what it found and what to do. Exit code 1 when a check failed.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check this host for what mp2p needs: interfaces that carry multicast, joining a group,",
-                "a packet looping back, an IGMP/MLD querier, the TTL, firewall rules on the port, and what",
-                "'listen' would publish. With --peer, also try a handshake. One line per check:",
+        description = {"Check this host for what mp2p needs: interfaces that carry multicast,",
+                "joining a group, a packet looping back, an IGMP/MLD querier, the TTL,",
+                "firewall rules on the port, and what 'listen' would publish. With --peer,",
+                "also try a handshake. One line per check, verdict first:",
                 "[OK|WARN|FAIL|UNKNOWN|SKIP|INFO|N/A] check: what was found; what to do.",
                 "Exit code 1 when a check failed."})
 final class DoctorCommand implements Callable<Integer> {
@@ -40,8 +41,8 @@ final class DoctorCommand implements Callable<Integer> {
     /** A handshake try is short by default: doctor answers quickly; --timeout lengthens it. */
     static final double DEFAULT_REACH_TIMEOUT_SECONDS = 6;
 
-    @Option(names = {"-k", "--key"}, paramLabel = "FILE", description = {"your private key, for the node record",
-            "and --peer (default: $MP2P_KEY, else ~/.mp2p/identity.pem); without one, those checks are skipped"})
+    @Option(names = {"-k", "--key"}, paramLabel = "FILE", description = {"your private key, for the node record and",
+            "--peer; without one, those checks are skipped", "default: $MP2P_KEY, else ~/.mp2p/identity.pem"})
     java.nio.file.Path keyFile;
 
     @Mixin
