@@ -57,6 +57,8 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** Why the checks that need a key were skipped. */
     private String missingKey;
+    /** Whether a key file exists but cannot be loaded (a failure, unlike no key at all). */
+    private boolean keyUnusable;
 
     @Override
     public Integer call() throws CliException, InterruptedException {
@@ -142,8 +144,8 @@ final class DoctorCommand implements Callable<Integer> {
                 + " which must be as high");
     }
 
-    /** The key, or null (with the reason kept in {@link #missingKey}) when there is no key file. */
-    private Mp2pIdentity loadKey() throws CliException {
+    /** The key, or null (with the reason kept in {@link #missingKey}) when there is none that can be used. */
+    private Mp2pIdentity loadKey() {
         java.nio.file.Path p = keyFile != null ? keyFile : KeyOption.defaultPath();
         if (!Files.exists(p)) {
             missingKey = "no key file at " + p + " (create one with 'mp2p keygen', or pass -k FILE)";
@@ -151,13 +153,20 @@ final class DoctorCommand implements Callable<Integer> {
         }
         KeyOption k = new KeyOption();
         k.key = p;
-        return k.load();
+        try {
+            return k.load();
+        } catch (CliException e) {
+            keyUnusable = true;
+            missingKey = "the key cannot be used: " + e.getMessage();
+            return null;
+        }
     }
 
     /** The node record 'listen' would print now, signed as it signs it. */
     private DoctorFinding record(Mp2pIdentity id) throws CliException {
         if (id == null) {
-            return DoctorFinding.skip(RECORD_CHECK, missingKey);
+            return keyUnusable ? DoctorFinding.fail(RECORD_CHECK, missingKey + "; fix it, or create a new one with"
+                    + " 'mp2p keygen'") : DoctorFinding.skip(RECORD_CHECK, missingKey);
         }
         ChannelOptions o = options().build();
         Instant now = Instant.now();

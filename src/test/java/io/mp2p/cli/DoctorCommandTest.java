@@ -48,6 +48,20 @@ class DoctorCommandTest {
     }
 
     @Test
+    void withPeerDoctorTriesAHandshakeAndTimesIt(@TempDir Path dir) throws Exception {
+        Cli.Pair p = Cli.Pair.create(dir);
+        try (Cli.Background listen = new Cli.Background(Cli.onLo("listen", p.b(), p.port()))) {
+            listen.await("my addr: ", 30);
+            Cli.Result r = Cli.run(60, Cli.command("doctor", "-k", p.a().toString(), "--interface", "lo", "--ttl", "0",
+                    "--port", p.port(), "--peer", p.bHex()));
+            DoctorFinding reach = findings(r.stdout()).get("reach");
+            assertEquals(DoctorFinding.Verdict.OK, reach.verdict(), r.stdout());
+            assertTrue(reach.text().matches("handshake with " + p.bHex().substring(0, 16) + "… completed in \\d+ ms"
+                    + " \\(its group 239\\.[0-9.]+:" + p.port() + ", TTL 0\\)"), reach.text());
+        }
+    }
+
+    @Test
     void ipv6OnLoIsAFailedCheckThatSaysWhatToDo() throws Exception {
         Cli.Result r = Cli.run(60, Cli.command("doctor", "--ipv6", "--interface", "lo", "-k", "/nonexistent/k.pem"));
         Map<String, DoctorFinding> lines = findings(r.stdout());
@@ -66,6 +80,19 @@ class DoctorCommandTest {
         assertEquals(DoctorFinding.Verdict.FAIL, lines.get("interface").verdict(), r.stdout());
         assertTrue(lines.get("interfaces").text().contains("lo (127.0.0.1"), r.stdout());
         assertEquals(1, r.exitCode());
+    }
+
+    @Test
+    void aKeyFileThatCannotBeLoadedIsAFailedCheck(@TempDir Path dir) throws Exception {
+        Path junk = dir.resolve("junk.pem");
+        java.nio.file.Files.writeString(junk, "not a key\n");
+        Cli.Result r = Cli.run(60, Cli.command("doctor", "-k", junk.toString(), "--interface", "lo", "--ttl", "0",
+                "--peer", "8ee80e2e693028dc984daae1df897f1d521d8dbb44563ce4f59e21b1aac1d8d0"));
+        Map<String, DoctorFinding> lines = findings(r.stdout());
+        assertEquals(DoctorFinding.Verdict.FAIL, lines.get("record").verdict(), r.stdout());
+        assertTrue(lines.get("record").text().startsWith("the key cannot be used: "), r.stdout());
+        assertEquals(DoctorFinding.Verdict.SKIP, lines.get("reach").verdict(), r.stdout());
+        assertEquals(1, r.exitCode(), r.stdout());
     }
 
     @Test

@@ -129,12 +129,7 @@ final class Lab implements AutoCloseable {
             processes.clear();
         }
         for (LabProcess p : ps) {
-            try {
-                p.close();
-            } catch (InterruptedException e) {
-                p.process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            p.close();
         }
         List<String> nss;
         synchronized (namespaces) {

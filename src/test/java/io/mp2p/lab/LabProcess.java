@@ -138,15 +138,20 @@ final class LabProcess implements AutoCloseable {
 
     /** Stops the process (SIGTERM, then SIGKILL after a few seconds) and waits for its output to end. */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+                }
             }
+            outReader.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
+            errReader.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
-        outReader.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
-        errReader.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
     }
 }
