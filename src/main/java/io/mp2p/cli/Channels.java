@@ -51,15 +51,33 @@ final class Channels {
                 + "handshake attempt %d (%.1f s)%n", peer.toHex().substring(0, 16), attempt, elapsed.toMillis() / 1e3));
     }
 
+    /** Connects on this host only (the demo: lo, TTL 0), where no router can be the cause of a timeout. */
     static PeerSession connect(SecureMulticastChannel channel, PeerKey peer, InetSocketAddress group)
+            throws CliException, InterruptedException {
+        return connect(channel, peer, group, -1);
+    }
+
+    /** Connects within the channel's timeout; a timeout's message adds {@link #routingHint} for {@code ttl} (if > 0). */
+    static PeerSession connect(SecureMulticastChannel channel, PeerKey peer, InetSocketAddress group, int ttl)
             throws CliException, InterruptedException {
         try {
             return group == null ? channel.connect(peer) : channel.connect(peer, group);
         } catch (HandshakeTimeoutException e) {
-            throw new CliException(e.getMessage(), ExitCodes.FAILURE);
+            throw new CliException(e.getMessage() + (ttl > 0 ? routingHint(ttl) : ""), ExitCodes.FAILURE);
         } catch (Mp2pException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /**
+     * What an unanswered handshake also points to, beyond the library's own hint: multicast that no
+     * router forwards between the two peers, or a TTL too low to cross them.
+     */
+    static String routingHint(int ttl) {
+        return "; if it is beyond a router, check that multicast is routed between you" + (ttl <= 1
+                ? " and raise --ttl on both sides (TTL " + ttl + " stops at the first router)"
+                : " (TTL " + ttl + " crosses at most " + (ttl - 1) + " router" + (ttl == 2 ? "" : "s") + ")")
+                + "; 'mp2p doctor --peer KEY' checks this host";
     }
 
     static String seconds(Duration d) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {KeygenCommand.class, IdCommand.class, ListenCommand.class, SendCommand.class,
                 ChatCommand.class, PingCommand.class, DemoCommand.class, VectorsCommand.class,
                 PipeCommand.class,
+                DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Mp2pCommand implements Callable<Integer> {
 

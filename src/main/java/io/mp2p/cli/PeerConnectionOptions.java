@@ -44,7 +44,7 @@ final class PeerConnectionOptions {
         try {
             channel = Channels.open(id, Channels.withProgress(network.builder(), System.err)
                     .connectTimeout(peer.timeout()).build());
-            PeerSession session = Channels.connect(channel, peer.key(), peer.group(network.port));
+            PeerSession session = Channels.connect(channel, peer.key(), peer.group(network.port), network.ttl);
             return new Connection(id, channel, session);
         } catch (CliException | InterruptedException | RuntimeException e) {
             if (channel != null) {
