@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mp2p", mixinStandardHelpOptions = true, version = "mp2p 0.1.0",
         description = "Encrypted messages between peers addressed by public key, over multicast.",
         subcommands = {KeygenCommand.class, IdCommand.class, ListenCommand.class, SendCommand.class,
-                ChatCommand.class, PingCommand.class, DemoCommand.class, VectorsCommand.class})
+                ChatCommand.class, PingCommand.class, DemoCommand.class, VectorsCommand.class, BenchCommand.class})
 public final class Mp2pCommand implements Callable<Integer> {
 
     @CommandLine.Spec
