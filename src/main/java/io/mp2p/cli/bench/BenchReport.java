@@ -121,7 +121,7 @@ public final class BenchReport {
         JsonObject ratios = new JsonObject();
         ratios(r).forEach((k, v) -> ratios.add(k, num(v)));
         root.add("ratios", ratios);
-        return new GsonBuilder().setPrettyPrinting().create().toJson(root) + System.lineSeparator();
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root) + System.lineSeparator();
     }
 
     private static JsonObject throughput(Throughput t) {
