@@ -27,12 +27,14 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " Quote the ratios rather than the absolute figures."})
 final class BenchCommand implements Callable<Integer> {
     private static final double DEFAULT_SECONDS = 30;
+    /** An hour says nothing a minute does not; longer is more likely a typo (milliseconds?). */
+    private static final double MAX_SECONDS = 3600;
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
-            description = "the whole run, setup included (at least 2; default: ${DEFAULT-VALUE})")
+            description = "the whole run, setup included (2 to 3600; default: ${DEFAULT-VALUE})")
     double seconds = DEFAULT_SECONDS;
 
     @Option(names = "--json", description = "print one JSON object with every figure and every ratio instead of the table")
@@ -45,8 +47,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CliException, InterruptedException {
         double min = BenchSettings.MIN_DURATION.toMillis() / 1e3;
-        if (!(seconds >= min) || seconds > Duration.ofDays(1).toSeconds()) {
-            throw new CliException("--duration must be at least " + (long) min + " seconds", ExitCodes.USAGE);
+        if (!(seconds >= min && seconds <= MAX_SECONDS)) {
+            throw new CliException("--duration must be at least " + (long) min + " seconds"
+                    + (seconds > MAX_SECONDS ? " and at most " + (long) MAX_SECONDS : ""), ExitCodes.USAGE);
         }
         BenchSettings settings = new BenchSettings(Duration.ofMillis(Math.round(seconds * 1e3)), suite);
         BenchResults results;

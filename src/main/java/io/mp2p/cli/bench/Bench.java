@@ -37,6 +37,8 @@ public final class Bench {
     /** Slices shorter than this measure the scheduler more than the contender; fewer rounds instead. */
     private static final long TARGET_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final int MIN_ROUNDS = 2;
+    /** How often the handshake-latency phase, which has no rounds of its own, says how far it got. */
+    private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
      * Every cell runs at least this long, even past the deadline: a run on a machine too slow for
      * its duration still reports every figure (and says how long it took).
@@ -72,27 +74,26 @@ public final class Bench {
         say("setting up: plain UDP, mp2p channels (%s) and JSSE DTLS 1.2 on loopback", settings.suite());
         try (Contenders c = new Contenders(lo)) {
             r.dtlsCipherSuite = c.dtlsStream.cipherSuite();
-            double shares = WARMUP_SHARE + THROUGHPUT_SHARE + HANDSHAKE_SHARE + CONNECT_SHARE + PING_SHARE;
-            throughput(c, null, phaseNanos(WARMUP_SHARE / 2, shares), 1, "warm-up, throughput");
-            shares -= WARMUP_SHARE / 2;
-            handshakes(c, null, phaseNanos(WARMUP_SHARE / 4, shares), 1, "warm-up, handshake CPU");
-            shares -= WARMUP_SHARE / 4;
-            connects(c, null, phaseNanos(WARMUP_SHARE / 8, shares), "warm-up, handshake latency");
-            shares -= WARMUP_SHARE / 8;
-            pings(c, null, phaseNanos(WARMUP_SHARE / 8, shares), 1, "warm-up, ping-pong");
-            shares -= WARMUP_SHARE / 8;
-
-            long t = phaseNanos(THROUGHPUT_SHARE, shares);
-            shares -= THROUGHPUT_SHARE;
-            r.rounds.put("throughput", throughput(c, r, t, rounds(t, throughputCells()), "throughput"));
-            t = phaseNanos(HANDSHAKE_SHARE, shares);
-            shares -= HANDSHAKE_SHARE;
-            r.rounds.put("handshake_cpu", handshakes(c, r, t, rounds(t, HANDSHAKE_CELLS), "handshake CPU"));
-            t = phaseNanos(CONNECT_SHARE, shares);
-            shares -= CONNECT_SHARE;
-            r.rounds.put("handshake_latency", connects(c, r, t, "handshake latency"));
-            t = phaseNanos(PING_SHARE, shares);
-            r.rounds.put("ping", pings(c, r, t, rounds(t, PING_CELLS), "ping-pong"));
+            // Warm-up first (figures discarded: JIT compilation, first sessions), then the measured phases.
+            List<Phase> phases = List.of(
+                    new Phase(null, WARMUP_SHARE / 2, t -> throughput(c, null, t, 1, "warm-up, throughput")),
+                    new Phase(null, WARMUP_SHARE / 4, t -> handshakes(c, null, t, 1, "warm-up, handshake CPU")),
+                    new Phase(null, WARMUP_SHARE / 8, t -> connects(c, null, t, "warm-up, handshake latency")),
+                    new Phase(null, WARMUP_SHARE / 8, t -> pings(c, null, t, 1, "warm-up, ping-pong")),
+                    new Phase("throughput", THROUGHPUT_SHARE,
+                            t -> throughput(c, r, t, rounds(t, throughputCells()), "throughput")),
+                    new Phase("handshake_cpu", HANDSHAKE_SHARE,
+                            t -> handshakes(c, r, t, rounds(t, HANDSHAKE_CELLS), "handshake CPU")),
+                    new Phase("handshake_latency", CONNECT_SHARE, t -> connects(c, r, t, "handshake latency")),
+                    new Phase("ping", PING_SHARE, t -> pings(c, r, t, rounds(t, PING_CELLS), "ping-pong")));
+            double sharesLeft = phases.stream().mapToDouble(Phase::share).sum();
+            for (Phase phase : phases) {
+                int rounds = phase.body().run(phaseNanos(phase.share(), sharesLeft));
+                sharesLeft -= phase.share();
+                if (phase.name() != null) {
+                    r.rounds.put(phase.name(), rounds);
+                }
+            }
         } catch (IOException e) {
             throw new BenchException("a contender failed: " + e.getMessage(), e);
         }
@@ -100,6 +101,16 @@ public final class Bench {
         r.elapsedSeconds = budget.elapsedSeconds();
         say("done");
         return r;
+    }
+
+    /** A phase's body: given its time, runs its rounds and says how many it completed. */
+    @FunctionalInterface
+    private interface PhaseBody {
+        int run(long nanos) throws IOException, InterruptedException, BenchException;
+    }
+
+    /** A phase of the run; {@code name} null for the warm-up, whose figures are discarded. */
+    private record Phase(String name, double share, PhaseBody body) {
     }
 
     /** Every contender, opened once for the whole run and closed at its end. */
@@ -226,7 +237,7 @@ public final class Bench {
 
     /** X25519 floor, mp2p engines, DTLS engines in memory, a slice each per round. */
     private int handshakes(Contenders c, BenchResults r, long phaseNanos, int rounds, String phase)
-            throws SSLException {
+            throws IOException {
         long cell = Math.max(MIN_CELL_NANOS, phaseNanos / ((long) rounds * HANDSHAKE_CELLS));
         int done = 0;
         for (int round = 0; round < rounds && (round == 0 || !budget.expired()); round++) {
@@ -311,7 +322,7 @@ public final class Bench {
                 }
             }
             done++;
-            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(1)) {
+            if (System.nanoTime() - lastReport > PROGRESS_INTERVAL_NANOS) {
                 lastReport = System.nanoTime();
                 say("%s: %d handshakes each so far", phase, done);
             }

@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The baseline round trip: two plain {@link DatagramChannel}s on their own multicast groups on
@@ -37,7 +38,7 @@ final class UdpPingPong implements RoundTripper {
             pinger.close();
             throw e;
         }
-        pinger.socket().setSoTimeout((int) (REPLY_TIMEOUT_NANOS / 1_000_000));
+        pinger.socket().setSoTimeout((int) TimeUnit.NANOSECONDS.toMillis(REPLY_TIMEOUT_NANOS));
         echoThread = new Thread(this::echo, "bench-udp-echo");
         echoThread.setDaemon(true);
         echoThread.start();
