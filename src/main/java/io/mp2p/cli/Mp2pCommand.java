@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Encrypted messages between peers addressed by public key, over multicast.",
         subcommands = {KeygenCommand.class, IdCommand.class, ListenCommand.class, SendCommand.class,
                 ChatCommand.class, PingCommand.class, DemoCommand.class, VectorsCommand.class,
-                PipeCommand.class,
+                PipeCommand.class, BenchCommand.class,
                 DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Mp2pCommand implements Callable<Integer> {

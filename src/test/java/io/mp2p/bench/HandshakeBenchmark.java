@@ -25,10 +25,19 @@ import io.mp2p.engine.Transmit;
  * <li>{@code fullHandshake}: a closes its session with b, then initiation → response →
  *     confirmation (a's keepalive, which b needs to promote the session); both sides' CPU, in
  *     handshakes/s;</li>
+ * <li>{@code initiation}: a alone writing an initiation (fresh ephemeral, es, s, ss, timestamp,
+ *     mac1); the previous session is closed in an untimed {@code Level.Invocation} setup;</li>
  * <li>{@code responder}: b alone reading an initiation and writing its response; the initiation
  *     is made by a in an untimed {@code Level.Invocation} setup (each initiation is accepted once:
- *     its timestamp must exceed the last one b accepted from a).</li>
+ *     its timestamp must exceed the last one b accepted from a);</li>
+ * <li>{@code initiatorResponse}: a alone reading b's response (ee, se, the session's keys) and
+ *     writing the confirmation; initiation and response are made in the untimed setup.</li>
  * </ul>
+ * A benchmark method takes only the state whose per-invocation setup prepared its input, and uses
+ * that state's engines: JMH 1.37 gives a {@code Pair} parameter of the method and the one injected
+ * into another state's setup two different instances (see the generated {@code *_jmhTest}).
+ * Together, {@code initiation} + {@code responder} + {@code initiatorResponse} are the handshake
+ * message processing of {@code fullHandshake} without b's reading of the confirmation.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -60,11 +69,17 @@ public class HandshakeBenchmark {
     /** One fresh initiation from a, not yet given to b. */
     @State(Scope.Thread)
     public static class Initiation {
+        EnginePair pair;
         Transmit packet;
 
+        @Setup(Level.Trial)
+        public void setUp(Pair p) {
+            pair = p.pair;
+        }
+
         @Setup(Level.Invocation)
-        public void make(Pair p) {
-            EnginePair e = p.pair;
+        public void make() {
+            EnginePair e = pair;
             e.a.close(e.bKey, EnginePair.NOW);
             while (e.a.pollTransmit() != null) {
                 // the CLOSE packet is not delivered
@@ -73,6 +88,77 @@ public class HandshakeBenchmark {
             packet = e.a.pollTransmit();
             e.drainEvents();
         }
+    }
+
+    /** a with no session and no handshake under way. */
+    @State(Scope.Thread)
+    public static class Closed {
+        EnginePair pair;
+
+        @Setup(Level.Trial)
+        public void setUp(Pair p) {
+            pair = p.pair;
+        }
+
+        @Setup(Level.Invocation)
+        public void close() {
+            pair.a.close(pair.bKey, EnginePair.NOW);
+            while (pair.a.pollTransmit() != null) {
+                // the CLOSE packet is not delivered
+            }
+            pair.drainEvents();
+        }
+    }
+
+    /** A response from b to a fresh initiation of a, not yet given to a (one setup makes both). */
+    @State(Scope.Thread)
+    public static class Response {
+        EnginePair pair;
+        Transmit packet;
+
+        @Setup(Level.Trial)
+        public void setUp(Pair p) {
+            pair = p.pair;
+        }
+
+        @Setup(Level.Invocation)
+        public void make() {
+            EnginePair e = pair;
+            e.a.close(e.bKey, EnginePair.NOW);
+            while (e.a.pollTransmit() != null) {
+                // the CLOSE packet is not delivered
+            }
+            e.a.connect(e.bKey, EnginePair.NOW);
+            Transmit init = e.a.pollTransmit();
+            e.b.handleDatagram(init.data(), 0, init.length(), e.aAddress, EnginePair.NOW);
+            packet = e.b.pollTransmit();
+            e.drainEvents();
+        }
+    }
+
+    @Benchmark
+    public Transmit initiation(Closed c) {
+        EnginePair e = c.pair;
+        e.a.connect(e.bKey, EnginePair.NOW);
+        Transmit t = e.a.pollTransmit();
+        if (t == null) {
+            throw new IllegalStateException("no initiation: " + e.a.metrics());
+        }
+        return t;
+    }
+
+    @Benchmark
+    public Transmit initiatorResponse(Response r) {
+        EnginePair e = r.pair;
+        e.a.handleDatagram(r.packet.data(), 0, r.packet.length(), e.bAddress, EnginePair.NOW);
+        Transmit confirmation = e.a.pollTransmit();
+        while (e.a.pollEvent() != null) {
+            // SessionEstablished
+        }
+        if (confirmation == null) {
+            throw new IllegalStateException("no confirmation: " + e.a.metrics());
+        }
+        return confirmation;
     }
 
     @Benchmark
@@ -94,8 +180,8 @@ public class HandshakeBenchmark {
     }
 
     @Benchmark
-    public Transmit responder(Pair p, Initiation i) {
-        EnginePair e = p.pair;
+    public Transmit responder(Initiation i) {
+        EnginePair e = i.pair;
         e.b.handleDatagram(i.packet.data(), 0, i.packet.length(), e.aAddress, EnginePair.NOW);
         Transmit response = e.b.pollTransmit();
         while (e.b.pollEvent() != null) {

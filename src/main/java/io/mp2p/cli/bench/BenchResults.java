@@ -1,0 +1,54 @@
+package io.mp2p.cli.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every figure of one {@code mp2p bench} run; {@link BenchReport} turns it into a table or JSON. */
+public final class BenchResults {
+    final BenchSettings settings;
+    final Machine machine = Machine.describe();
+    double loadBefore;
+    double loadAfter;
+    double elapsedSeconds;
+    final Map<Integer, Throughput> udp = new LinkedHashMap<>();
+    final Map<Integer, Throughput> mp2p = new LinkedHashMap<>();
+    final Throughput dtls = new Throughput(BenchSettings.DTLS_SIZE);
+    String dtlsCipherSuite;
+    /** Handshakes' X25519 work alone. */
+    final Tally floor = new Tally();
+    /** mp2p full IK handshakes, both sides on one thread. */
+    final Tally mp2pHandshakes = new Tally();
+    long initiatorNanos;
+    long responderNanos;
+    long mp2pHandshakeFailures;
+    /** JSSE DTLS 1.2 full handshakes, both engines on one thread, packets in memory. */
+    final Tally dtlsHandshakes = new Tally();
+    final Samples mp2pConnect = new Samples();
+    final Samples dtlsConnect = new Samples();
+    final Samples udpPing = new Samples();
+    final Samples mp2pPing = new Samples();
+    final Map<String, Integer> rounds = new LinkedHashMap<>();
+
+    BenchResults(BenchSettings settings) {
+        this.settings = settings;
+        for (int size : BenchSettings.SIZES) {
+            udp.put(size, new Throughput(size));
+            mp2p.put(size, new Throughput(size));
+        }
+    }
+
+    /** mp2p handshakes per second counting only the initiator's calls. */
+    double initiatorPerSecond() {
+        return initiatorNanos == 0 ? Double.NaN : mp2pHandshakes.operations() / (initiatorNanos / 1e9);
+    }
+
+    /** mp2p handshakes per second counting only the responder's calls. */
+    double responderPerSecond() {
+        return responderNanos == 0 ? Double.NaN : mp2pHandshakes.operations() / (responderNanos / 1e9);
+    }
+
+    /** One side's X25519 floor: each side does half of the handshake's operations, the same mix on both. */
+    double sideFloorPerSecond() {
+        return 2 * floor.perSecond();
+    }
+}
