@@ -30,8 +30,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,30 +42,9 @@ import io.mp2p.identity.PeerKey;
  * many threads at once. None may stop the channel or hang a call.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ChannelCallbackTest {
+class ChannelCallbackTest extends TwoNodesOnLo {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String IO_THREAD_PREFIX = "mp2p-io-";
-
-    private Mp2pIdentity alice;
-    private Mp2pIdentity bob;
-    private int port;
-
-    @BeforeEach
-    void identities() {
-        alice = Mp2pIdentity.generate();
-        bob = Mp2pIdentity.generate();
-        port = LoopbackPorts.free();
-    }
-
-    @AfterEach
-    void wipe() {
-        alice.destroy();
-        bob.destroy();
-    }
-
-    private ChannelOptions.Builder lo() {
-        return ChannelOptions.builder().networkInterface("lo").ttl(0).port(port).connectTimeout(WAIT);
-    }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

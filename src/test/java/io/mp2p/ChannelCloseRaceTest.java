@@ -21,8 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,33 +33,12 @@ import io.mp2p.identity.PeerKey;
  * normally is delivered (on loopback nothing else loses it).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ChannelCloseRaceTest {
+class ChannelCloseRaceTest extends TwoNodesOnLo {
     /** Every call must have returned this long after close() returned; a hang fails the test. */
     private static final long FINISH_MILLIS = 5000;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int SENDS_PER_PAUSE = 20;
     private static final int SENDERS = 3;
-
-    private Mp2pIdentity alice;
-    private Mp2pIdentity bob;
-    private int port;
-
-    @BeforeEach
-    void identities() {
-        alice = Mp2pIdentity.generate();
-        bob = Mp2pIdentity.generate();
-        port = LoopbackPorts.free();
-    }
-
-    @AfterEach
-    void wipe() {
-        alice.destroy();
-        bob.destroy();
-    }
-
-    private ChannelOptions.Builder lo() {
-        return ChannelOptions.builder().networkInterface("lo").ttl(0).port(port).connectTimeout(WAIT);
-    }
 
     @Test
     void connectRacingCloseWithASlowTrustPolicyCompletes() throws Exception {

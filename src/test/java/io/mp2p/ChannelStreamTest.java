@@ -16,8 +16,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,29 +23,13 @@ import io.mp2p.identity.Mp2pIdentity;
 
 /** Reliable streams between two channels on the loopback interface (TTL 0). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ChannelStreamTest {
+class ChannelStreamTest extends TwoNodesOnLo {
+    @Override
+    protected Duration connectTimeout() {
+        return WAIT;
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(20);
-
-    private Mp2pIdentity alice;
-    private Mp2pIdentity bob;
-    private int port;
-
-    @BeforeEach
-    void identities() {
-        alice = Mp2pIdentity.generate();
-        bob = Mp2pIdentity.generate();
-        port = LoopbackPorts.free();
-    }
-
-    @AfterEach
-    void wipe() {
-        alice.destroy();
-        bob.destroy();
-    }
-
-    private ChannelOptions.Builder lo() {
-        return ChannelOptions.builder().networkInterface("lo").ttl(0).port(port).connectTimeout(WAIT);
-    }
 
     private static byte[] readAll(Mp2pStream s) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -17,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,29 +24,8 @@ import io.mp2p.identity.Mp2pIdentity;
 
 /** A session's end: what is readable after it, by how many readers, and a close that races a new handshake. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class PeerSessionTest {
+class PeerSessionTest extends TwoNodesOnLo {
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private Mp2pIdentity alice;
-    private Mp2pIdentity bob;
-    private int port;
-
-    @BeforeEach
-    void identities() {
-        alice = Mp2pIdentity.generate();
-        bob = Mp2pIdentity.generate();
-        port = LoopbackPorts.free();
-    }
-
-    @AfterEach
-    void wipe() {
-        alice.destroy();
-        bob.destroy();
-    }
-
-    private ChannelOptions.Builder lo() {
-        return ChannelOptions.builder().networkInterface("lo").ttl(0).port(port).connectTimeout(WAIT);
-    }
 
     @Test
     void everyMessageBeforeTheEndIsReadThenEveryReaderSeesTheEndAndNothingAfterIt() throws Exception {

@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.mockito.ArgumentCaptor;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,29 +29,8 @@ import io.mp2p.identity.PeerKey;
 
 /** Two channels in one JVM over IPv4 multicast on the loopback interface (TTL 0: nothing leaves the host). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class SecureMulticastChannelTest {
+class SecureMulticastChannelTest extends TwoNodesOnLo {
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private Mp2pIdentity alice;
-    private Mp2pIdentity bob;
-    private int port;
-
-    @BeforeEach
-    void identities() {
-        alice = Mp2pIdentity.generate();
-        bob = Mp2pIdentity.generate();
-        port = LoopbackPorts.free();
-    }
-
-    @AfterEach
-    void wipe() {
-        alice.destroy();
-        bob.destroy();
-    }
-
-    private ChannelOptions.Builder lo() {
-        return ChannelOptions.builder().networkInterface("lo").ttl(0).port(port).connectTimeout(WAIT);
-    }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
