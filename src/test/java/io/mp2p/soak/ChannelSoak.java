@@ -51,31 +51,22 @@ public class ChannelSoak {
     private static final long SEQ_SEED = 0x5eed;
     private static final double MIB = 1024.0 * 1024.0;
 
-    private final PrintStream log;
-    private final Duration length;
+    private PrintStream log = System.out;
+    private Duration length = Duration.ZERO;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stop;
-
-    ChannelSoak(PrintStream log, Duration length) {
-        this.log = log;
-        this.length = length;
-    }
 
     @Test
     void soak() throws Exception {
         double minutes = Double.parseDouble(System.getProperty("soak.minutes", "30"));
-        Result r = new ChannelSoak(System.out, Duration.ofSeconds((long) (minutes * 60))).run();
+        Result r = new ChannelSoak().run(System.out, Duration.ofSeconds((long) (minutes * 60)));
         r.assertClean();
-    }
-
-    public ChannelSoak() {
-        this(System.out, Duration.ZERO);
     }
 
     /** {@code java ... io.mp2p.soak.ChannelSoak [minutes]} */
     public static void main(String[] args) throws Exception {
         double minutes = args.length > 0 ? Double.parseDouble(args[0]) : 30;
-        Result r = new ChannelSoak(System.out, Duration.ofSeconds((long) (minutes * 60))).run();
+        Result r = new ChannelSoak().run(System.out, Duration.ofSeconds((long) (minutes * 60)));
         System.out.println(r.clean() ? "SOAK PASSED" : "SOAK FAILED");
         System.exit(r.clean() ? 0 : 1);
     }
@@ -100,7 +91,9 @@ public class ChannelSoak {
         }
     }
 
-    Result run() throws Exception {
+    Result run(PrintStream out, Duration runFor) throws Exception {
+        this.log = out;
+        this.length = runFor;
         Mp2pIdentity alice = Mp2pIdentity.generate();
         Mp2pIdentity bob = Mp2pIdentity.generate();
         int port = LoopbackPorts.free();
