@@ -179,7 +179,10 @@ class EngineFuzzTest {
 
         @Override
         public void onDatagram(byte[] buf, int off, int len) {
-            datagrams.add(Arrays.copyOfRange(buf, off, off + len));
+            // Spec §5: messages of frames after a CLOSE in the same packet are not delivered.
+            if (!close) {
+                datagrams.add(Arrays.copyOfRange(buf, off, off + len));
+            }
         }
 
         @Override
