@@ -370,12 +370,12 @@ public final class Endpoint {
 
     /**
      * Plays an authenticated but hostile peer: seals {@code plaintext} (any frames, valid or not) on
-     * the current session with {@code peer}; false if there is none.
+     * the current session with {@code peer}; false if there is none, or the plaintext does not fit one packet.
      */
     boolean sealFramesForTest(PeerKey peer, byte[] plaintext, long now) {
         now = clock.advance(now);
         Peer p = table.get(peer);
-        if (p == null || p.current == null || !p.current.canSend(now)) {
+        if (p == null || p.current == null || !p.current.canSend(now) || plaintext.length > config.maxPlaintext()) {
             return false;
         }
         transport.sendRaw(p, p.current, plaintext);
