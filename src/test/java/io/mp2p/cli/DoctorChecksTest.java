@@ -17,7 +17,7 @@ class DoctorChecksTest {
     private static final int PORT = 41414;
 
     private static IptablesRules.Outcome input(String rules) {
-        return IptablesRules.parse(rules).evaluate("INPUT", PORT, "eth0");
+        return IptablesRules.parse(rules).evaluate("INPUT", PORT, "lan0");
     }
 
     @Test
@@ -29,7 +29,7 @@ class DoctorChecksTest {
     @Test
     void aDropOfAllUdpOrOfThePortDrops() {
         assertEquals(IptablesRules.Fate.DROPPED, input("-P INPUT ACCEPT\n-A INPUT -p udp -j DROP\n").fate());
-        IptablesRules.Outcome o = input("-A INPUT -i eth0 -p udp -m udp --dport 41000:42000 -j REJECT"
+        IptablesRules.Outcome o = input("-A INPUT -i lan0 -p udp -m udp --dport 41000:42000 -j REJECT"
                 + " --reject-with icmp-port-unreachable\n");
         assertEquals(IptablesRules.Fate.DROPPED, o.fate());
         assertTrue(o.rules().get(0).contains("--dport 41000:42000"), o.rules().toString());
@@ -68,14 +68,14 @@ class DoctorChecksTest {
         assertEquals(IptablesRules.Fate.DROPPED, o.fate());
         assertTrue(o.rules().get(0).contains("--dports 5000,41414"));
         assertEquals(IptablesRules.Fate.ACCEPTED, IptablesRules.parse("-N x\n-A INPUT -j x\n-A x -j RETURN\n"
-                + "-A x -j DROP\n").evaluate("INPUT", PORT, "eth0").fate(), "a RETURN ends the user chain");
+                + "-A x -j DROP\n").evaluate("INPUT", PORT, "lan0").fate(), "a RETURN ends the user chain");
     }
 
     @Test
     void outputRulesUseTheOutInterface() {
-        IptablesRules r = IptablesRules.parse("-A OUTPUT -o eth0 -p udp -j DROP\n");
-        assertEquals(IptablesRules.Fate.DROPPED, r.evaluate("OUTPUT", PORT, "eth0").fate());
-        assertEquals(IptablesRules.Fate.ACCEPTED, r.evaluate("OUTPUT", PORT, "eth1").fate());
+        IptablesRules r = IptablesRules.parse("-A OUTPUT -o lan0 -p udp -j DROP\n");
+        assertEquals(IptablesRules.Fate.DROPPED, r.evaluate("OUTPUT", PORT, "lan0").fate());
+        assertEquals(IptablesRules.Fate.ACCEPTED, r.evaluate("OUTPUT", PORT, "lan1").fate());
     }
 
     @Test
@@ -111,11 +111,11 @@ class DoctorChecksTest {
                 """;
         List<String> drops = new ArrayList<>();
         List<String> partial = new ArrayList<>();
-        DoctorFirewall.nftDrops(ruleset, PORT, "eth0", drops, partial);
+        DoctorFirewall.nftDrops(ruleset, PORT, "lan0", drops, partial);
         assertEquals(List.of("nft: udp dport { 41000-42000 } drop"), drops);
         assertEquals(List.of("nft: meta random < 100 drop"), partial);
         List<String> policy = new ArrayList<>();
-        DoctorFirewall.nftDrops("chain input {\n type filter hook input priority 0; policy drop;\n}\n", PORT, "eth0",
+        DoctorFirewall.nftDrops("chain input {\n type filter hook input priority 0; policy drop;\n}\n", PORT, "lan0",
                 policy, new ArrayList<>());
         assertEquals(1, policy.size(), policy.toString());
     }
@@ -126,17 +126,17 @@ class DoctorChecksTest {
                 + "1\tlo        :     2      V3\n"
                 + "\t\t\t\t7BC0C0EF     1 0:00000000\t\t0\n"
                 + "\t\t\t\t010000E0     1 0:00000000\t\t0\n"
-                + "2\teth0      :     1      V2\n"
+                + "2\tlan0      :     1      V2\n"
                 + "\t\t\t\t010000E0     1 0:00000000\t\t0\n";
         Map<String, DoctorProc.IgmpDevice> m = DoctorProc.parseIgmp(igmp);
         assertEquals("V3", m.get("lo").querier());
-        assertEquals("V2", m.get("eth0").querier());
+        assertEquals("V2", m.get("lan0").querier());
         assertTrue(DoctorProc.listed(m.get("lo").groups(), InetAddress.getByName("239.192.192.123")));
         assertTrue(DoctorProc.listed(Set.of("EFC0C07B"), InetAddress.getByName("239.192.192.123")));
-        assertFalse(DoctorProc.listed(m.get("eth0").groups(), InetAddress.getByName("239.192.192.123")));
+        assertFalse(DoctorProc.listed(m.get("lan0").groups(), InetAddress.getByName("239.192.192.123")));
         String igmp6 = "1    lo              ff020000000000000000000000000001     1 0000000C 0\n"
-                + "2    eth0            ff1e00000000000000000000000000aa     1 00000004 0\n";
-        assertTrue(DoctorProc.listed(DoctorProc.parseIgmp6(igmp6).get("eth0"), InetAddress.getByName("ff1e::aa")));
+                + "2    lan0            ff1e00000000000000000000000000aa     1 00000004 0\n";
+        assertTrue(DoctorProc.listed(DoctorProc.parseIgmp6(igmp6).get("lan0"), InetAddress.getByName("ff1e::aa")));
     }
 
     @Test

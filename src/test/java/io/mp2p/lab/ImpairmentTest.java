@@ -62,9 +62,9 @@ class ImpairmentTest {
         try (Lab lab = Lab.create()) {
             String a = lab.node("a");
             String b = lab.node("b");
-            lab.link(a, "eth0", b, "eth0");
-            lab.addr(a, "eth0", "198.18.1.2/24");
-            lab.addr(b, "eth0", "198.18.1.3/24");
+            lab.link(a, "lan0", b, "lan0");
+            lab.addr(a, "lan0", "198.18.1.2/24");
+            lab.addr(b, "lan0", "198.18.1.3/24");
             // Only UDP: IGMP (the memberships) stays whole, as loss on a real link would mostly spare it.
             for (String host : List.of(a, b)) {
                 lab.exec(host, "iptables", "-A", "INPUT", "-p", "udp", "-m", "statistic", "--mode", "random",
@@ -72,7 +72,7 @@ class ImpairmentTest {
             }
             Mp2p.Key ka = Mp2p.key(lab.dir, "a");
             Mp2p.Key kb = Mp2p.key(lab.dir, "b");
-            String[] opts = {"--interface", "eth0"};
+            String[] opts = {"--interface", "lan0"};
             LabProcess listener = Mp2p.listen(lab, b, kb, opts);
             Exchange.Outcome o = Exchange.run(lab, a, ka, kb, listener, Messages.make("loss" + probability, MESSAGES, 9),
                     PACE_MILLIS, false, LOSSY_TIMEOUT_SECONDS, opts);
@@ -98,7 +98,7 @@ class ImpairmentTest {
     /** mp2p doctor, run where the loss rule is, names it as a rule that drops some of mp2p's packets. */
     private static void doctorSeesTheDropRule(Lab lab, String ns, Mp2p.Key key) throws Exception {
         LabProcess doctor = lab.start(ns, "doctor", Mp2p.command("doctor", "-k", key.file().toString(), "--interface",
-                "eth0"), Mp2p.env(lab, false));
+                "lan0"), Mp2p.env(lab, false));
         doctor.awaitExit(LabTopologiesTest.DOCTOR_WAIT_SECONDS);
         String firewall = doctor.stdoutText().lines().filter(l -> l.contains(" firewall: ")).findFirst().orElse("");
         assertTrue(firewall.startsWith("[WARN]") && firewall.contains("--mode random"),
@@ -122,7 +122,7 @@ class ImpairmentTest {
                     Map.of());
             assertTrue(relay.awaitStdout(l -> l.startsWith("relay: ready"), Mp2p.LISTEN_START_SECONDS) != null,
                     relay.stderrText());
-            String[] opts = {"--interface", "eth0", "--ttl", "2"};
+            String[] opts = {"--interface", "lan0", "--ttl", "2"};
             LabProcess listener = Mp2p.listen(lab, b, kb, opts);
             Exchange.Outcome o = Exchange.run(lab, a, ka, kb, listener, Messages.make("relay", MESSAGES, 11),
                     PACE_MILLIS, true, LabTopologiesTest.TIMEOUT_SECONDS, opts);

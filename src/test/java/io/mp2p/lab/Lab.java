@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>{@code
  * try (Lab lab = Lab.create()) {
  *     String a = lab.node("a"), b = lab.node("b");
- *     lab.link(a, "eth0", b, "eth0");
- *     lab.addr(a, "eth0", "198.18.1.2/24");
+ *     lab.link(a, "lan0", b, "lan0");
+ *     lab.addr(a, "lan0", "198.18.1.2/24");
  * }
  * }</pre>
  */

@@ -43,19 +43,19 @@ class LabTopologiesTest {
         try (Lab lab = Lab.create()) {
             String a = lab.node("a");
             String b = lab.node("b");
-            lab.link(a, "eth0", b, "eth0");
-            lab.addr(a, "eth0", "198.18.1.2/24");
-            lab.addr(b, "eth0", "198.18.1.3/24");
-            lab.addr(a, "eth0", "fd00:6d70:1::2/64");
-            lab.addr(b, "eth0", "fd00:6d70:1::3/64");
+            lab.link(a, "lan0", b, "lan0");
+            lab.addr(a, "lan0", "198.18.1.2/24");
+            lab.addr(b, "lan0", "198.18.1.3/24");
+            lab.addr(a, "lan0", "fd00:6d70:1::2/64");
+            lab.addr(b, "lan0", "fd00:6d70:1::3/64");
             Mp2p.Key ka = Mp2p.key(lab.dir, "a");
             Mp2p.Key kb = Mp2p.key(lab.dir, "b");
             for (boolean v6 : new boolean[] {false, true}) {
                 String[] family = v6 ? new String[] {"--ipv6"} : new String[] {"--ipv4"};
-                LabProcess listener = Mp2p.listen(lab, b, kb, concat(family, "--interface", "eth0"));
+                LabProcess listener = Mp2p.listen(lab, b, kb, concat(family, "--interface", "lan0"));
                 Exchange.Outcome o = Exchange.run(lab, a, ka, kb, listener,
                         Messages.make("link" + (v6 ? 6 : 4), MESSAGES, 1), PACE_MILLIS, true, TIMEOUT_SECONDS,
-                        concat(family, "--interface", "eth0"));
+                        concat(family, "--interface", "lan0"));
                 listener.close();
                 assertAllDelivered(o);
                 LabResults.add(new LabResults.Row(v6 ? 2 : 1, "one link, " + (v6 ? "IPv6 ff1e::" : "IPv4 239.192/14"),
@@ -78,7 +78,7 @@ class LabTopologiesTest {
             Mp2p.Key ka = Mp2p.key(lab.dir, "a");
             Mp2p.Key kb = Mp2p.key(lab.dir, "b");
             for (boolean v6 : new boolean[] {false, true}) {
-                String[] opts = concat(v6 ? new String[] {"--ipv6"} : new String[] {"--ipv4"}, "--interface", "eth0",
+                String[] opts = concat(v6 ? new String[] {"--ipv6"} : new String[] {"--ipv4"}, "--interface", "lan0",
                         "--ttl", "2");
                 LabProcess listener = Mp2p.listen(lab, b, kb, opts);
                 Exchange.Outcome o = Exchange.run(lab, a, ka, kb, listener,
@@ -107,12 +107,12 @@ class LabTopologiesTest {
             String ra = lab.node("ra");
             String rb = lab.node("rb");
             String b = lab.node("b");
-            lab.link(a, "eth0", ra, "in0");
-            lab.link(b, "eth0", rb, "in0");
+            lab.link(a, "lan0", ra, "in0");
+            lab.link(b, "lan0", rb, "in0");
             lab.link(ra, "out0", rb, "out0");
             // Two homes with the same private subnet: a and b even have the same address.
-            lab.addr(a, "eth0", "198.18.1.2/24");
-            lab.addr(b, "eth0", "198.18.1.2/24");
+            lab.addr(a, "lan0", "198.18.1.2/24");
+            lab.addr(b, "lan0", "198.18.1.2/24");
             for (String rtr : List.of(ra, rb)) {
                 lab.addr(rtr, "in0", "198.18.1.1/24");
                 lab.router(rtr);
@@ -125,7 +125,7 @@ class LabTopologiesTest {
             lab.defaultRoute(b, "198.18.1.1");
             Mp2p.Key ka = Mp2p.key(lab.dir, "a");
             Mp2p.Key kb = Mp2p.key(lab.dir, "b");
-            String[] opts = {"--interface", "eth0", "--ttl", "3"};
+            String[] opts = {"--interface", "lan0", "--ttl", "3"};
             LabProcess listener = Mp2p.listen(lab, b, kb, opts);
             Exchange.Outcome o = Exchange.run(lab, a, ka, kb, listener, Messages.make("nat", MESSAGES, 3),
                     PACE_MILLIS, true, TIMEOUT_SECONDS, opts);
@@ -156,7 +156,7 @@ class LabTopologiesTest {
             routedPair(lab, a, r, b);
             Mp2p.Key ka = Mp2p.key(lab.dir, "a");
             Mp2p.Key kb = Mp2p.key(lab.dir, "b");
-            String[] opts = {"--interface", "eth0", "--ttl", "3"};
+            String[] opts = {"--interface", "lan0", "--ttl", "3"};
             LabProcess listener = Mp2p.listen(lab, b, kb, opts);
             Exchange.Outcome o = Exchange.run(lab, a, ka, kb, listener, Messages.make("nomcast", MESSAGES, 4),
                     PACE_MILLIS, false, FAILING_TIMEOUT_SECONDS, opts);
@@ -177,7 +177,7 @@ class LabTopologiesTest {
                     "ended after " + o.senderSeconds() + " s");
 
             LabProcess doctor = lab.start(a, "doctor", Mp2p.command("doctor", "-k", ka.file().toString(),
-                    "--interface", "eth0", "--ttl", "3", "--peer", kb.hex(), "--timeout", "6"), Mp2p.env(lab, false));
+                    "--interface", "lan0", "--ttl", "3", "--peer", kb.hex(), "--timeout", "6"), Mp2p.env(lab, false));
             int doctorExit = doctor.awaitExit(DOCTOR_WAIT_SECONDS);
             listener.close();
             String report = doctor.stdoutText();
@@ -201,12 +201,12 @@ class LabTopologiesTest {
 
     /** a (198.18.1.2, fd00:6d70:1::2) — r — b (198.18.2.2, fd00:6d70:2::2), default routes via r. */
     static void routedPair(Lab lab, String a, String r, String b) throws Exception {
-        lab.link(a, "eth0", r, "a0");
-        lab.link(b, "eth0", r, "b0");
-        lab.addr(a, "eth0", "198.18.1.2/24");
-        lab.addr(a, "eth0", "fd00:6d70:1::2/64");
-        lab.addr(b, "eth0", "198.18.2.2/24");
-        lab.addr(b, "eth0", "fd00:6d70:2::2/64");
+        lab.link(a, "lan0", r, "a0");
+        lab.link(b, "lan0", r, "b0");
+        lab.addr(a, "lan0", "198.18.1.2/24");
+        lab.addr(a, "lan0", "fd00:6d70:1::2/64");
+        lab.addr(b, "lan0", "198.18.2.2/24");
+        lab.addr(b, "lan0", "fd00:6d70:2::2/64");
         lab.addr(r, "a0", "198.18.1.1/24");
         lab.addr(r, "a0", "fd00:6d70:1::1/64");
         lab.addr(r, "b0", "198.18.2.1/24");

@@ -113,17 +113,17 @@ class SnoopingBridgeTest {
                 "mcast_query_interval", String.valueOf(QUERY_INTERVAL_CS),
                 "mcast_query_response_interval", String.valueOf(QUERY_RESPONSE_INTERVAL_CS),
                 "mcast_startup_query_count", "1", "mcast_startup_query_interval", String.valueOf(QUERY_INTERVAL_CS));
-        lab.link(a, "eth0", sw, "pa");
-        lab.link(b, "eth0", sw, "pb");
+        lab.link(a, "lan0", sw, "pa");
+        lab.link(b, "lan0", sw, "pb");
         for (String port : List.of("pa", "pb")) {
             lab.exec(sw, "ip", "link", "set", port, "master", "br0");
         }
         lab.exec(sw, "ip", "link", "set", "dev", "pa", "type", "bridge_slave", "mcast_router", "2");
-        lab.addr(a, "eth0", "198.18.1.2/24");
-        lab.addr(b, "eth0", "198.18.1.3/24");
+        lab.addr(a, "lan0", "198.18.1.2/24");
+        lab.addr(b, "lan0", "198.18.1.3/24");
         for (String host : List.of(a, b)) {
-            lab.sysctl(host, "net.ipv4.conf.eth0.igmpv2_unsolicited_report_interval", REPORT_INTERVAL_MS);
-            lab.sysctl(host, "net.ipv4.conf.eth0.igmpv3_unsolicited_report_interval", REPORT_INTERVAL_MS);
+            lab.sysctl(host, "net.ipv4.conf.lan0.igmpv2_unsolicited_report_interval", REPORT_INTERVAL_MS);
+            lab.sysctl(host, "net.ipv4.conf.lan0.igmpv3_unsolicited_report_interval", REPORT_INTERVAL_MS);
         }
         lab.exec(sw, "ip", "link", "set", "br0", "up");
         bridgeUpNanos = System.nanoTime();
@@ -144,8 +144,8 @@ class SnoopingBridgeTest {
         if (wait > 0) {
             Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait));
         }
-        String[] opts = {"--interface", "eth0"};
-        LabProcess listener = Mp2p.listen(lab, b, kb, "--interface", "eth0", "--membership-refresh", refreshSeconds);
+        String[] opts = {"--interface", "lan0"};
+        LabProcess listener = Mp2p.listen(lab, b, kb, "--interface", "lan0", "--membership-refresh", refreshSeconds);
         long joined = listener.awaitStdout(l -> l.startsWith("my addr: "), 0).nanos();
         Exchange.Outcome o = Exchange.run(lab, a, ka, kb, listener, Messages.make("snoop-" + label, MESSAGES, 7),
                 PACE_MILLIS, false, LabTopologiesTest.TIMEOUT_SECONDS, opts);
