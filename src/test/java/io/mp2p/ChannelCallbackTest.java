@@ -116,7 +116,7 @@ class ChannelCallbackTest extends TwoNodesOnLo {
     @Test
     void aBlockedListenerDelaysOnlyCallbacksNeverTheChannel() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        List<PeerSession> handed = new CopyOnWriteArrayList<>();
+        java.util.concurrent.BlockingQueue<PeerSession> handed = new java.util.concurrent.LinkedBlockingQueue<>();
         SessionListener blocking = s -> {
             handed.add(s);
             try {
@@ -134,19 +134,16 @@ class ChannelCallbackTest extends TwoNodesOnLo {
             // of alice's session still carries messages.
             PeerSession carolToBob = c.connect(bob.publicKey());
             assertNotNull(carolToBob);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (handed.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertEquals(1, handed.size(), "carol's session waits behind the blocked callback");
-            assertConversation(aliceToBob, handed.get(0), "while the listener blocks");
+            PeerSession first = handed.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(first, "alice's session reached the listener");
+            assertEquals(alice.publicKey(), first.peer());
+            assertTrue(handed.isEmpty(), "carol's session waits behind the blocked callback");
+            assertConversation(aliceToBob, first, "while the listener blocks");
             release.countDown();
-            deadline = System.nanoTime() + WAIT.toNanos();
-            while (handed.size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertEquals(2, handed.size(), "carol's session reaches the listener once it returns");
-            assertConversation(carolToBob, handed.get(1), "after the listener returned");
+            PeerSession second = handed.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(second, "carol's session reaches the listener once it returns");
+            assertEquals(carol.publicKey(), second.peer());
+            assertConversation(carolToBob, second, "after the listener returned");
         } finally {
             carol.destroy();
         }
