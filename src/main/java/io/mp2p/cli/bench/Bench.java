@@ -116,10 +116,10 @@ public final class Bench {
     /** Every contender, opened once for the whole run and closed at its end. */
     private final class Contenders implements AutoCloseable {
         private final List<AutoCloseable> opened = new ArrayList<>();
-        final UdpStream udpStream;
-        final Mp2pStream mp2pStream;
+        final UdpDatagrams udpStream;
+        final Mp2pDatagrams mp2pStream;
         final DtlsContext dtls;
-        final DtlsStream dtlsStream;
+        final DtlsDatagrams dtlsStream;
         final UdpPingPong udpPing;
         final Mp2pPingPong mp2pPing;
         final Mp2pConnectLatency mp2pConnect;
@@ -130,10 +130,10 @@ public final class Bench {
 
         Contenders(NetworkInterface lo) throws IOException, BenchException, InterruptedException {
             try {
-                udpStream = add(new UdpStream(lo));
-                mp2pStream = add(new Mp2pStream(settings.suite()));
+                udpStream = add(new UdpDatagrams(lo));
+                mp2pStream = add(new Mp2pDatagrams(settings.suite()));
                 dtls = DtlsContext.create();
-                dtlsStream = add(new DtlsStream(dtls));
+                dtlsStream = add(new DtlsDatagrams(dtls));
                 udpPing = add(new UdpPingPong(lo));
                 mp2pPing = add(new Mp2pPingPong(settings.suite()));
                 mp2pConnect = add(new Mp2pConnectLatency(settings.suite()));

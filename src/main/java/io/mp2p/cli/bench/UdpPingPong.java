@@ -85,8 +85,8 @@ final class UdpPingPong implements RoundTripper {
 
     @Override
     public void close() {
-        UdpStream.closeQuietly(echo);
-        UdpStream.closeQuietly(pinger);
+        UdpDatagrams.closeQuietly(echo);
+        UdpDatagrams.closeQuietly(pinger);
         try {
             echoThread.join(JOIN_MILLIS);
         } catch (InterruptedException e) {

@@ -49,12 +49,12 @@ class ContendersTest {
         try (DtlsConnectLatency latency = new DtlsConnectLatency(ctx)) {
             assertTrue(latency.handshake() > 0);
         }
-        try (DtlsStream stream = new DtlsStream(ctx)) {
+        try (DtlsDatagrams stream = new DtlsDatagrams(ctx)) {
             assertTrue(stream.cipherSuite().startsWith("TLS_ECDHE_ECDSA_"), stream.cipherSuite());
             SliceCounter.Run run = stream.run(BenchSettings.DTLS_SIZE, 0, System.nanoTime()
                     + TimeUnit.SECONDS.toNanos(10));
             Slice s = run.slice();
-            assertEquals(UdpStream.BATCH, s.sent());
+            assertEquals(UdpDatagrams.BATCH, s.sent());
             // One batch over an idle loopback: the turn ends when all of it arrived, or after 10 s.
             assertEquals(s.sent(), s.delivered());
         }

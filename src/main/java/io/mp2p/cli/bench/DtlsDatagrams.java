@@ -20,7 +20,7 @@ import javax.net.ssl.SSLException;
  * message on the benchmark's thread and sends it; a receiver thread reads, unwraps and counts.
  * One handshake at start; then records only.
  */
-final class DtlsStream implements DatagramContender {
+final class DtlsDatagrams implements DatagramContender {
     private static final long JOIN_MILLIS = 1000;
 
     private final DatagramChannel clientSocket;
@@ -31,7 +31,7 @@ final class DtlsStream implements DatagramContender {
     private final ByteBuffer net = ByteBuffer.allocate(DtlsSocketHandshake.BUFFER);
     private final Thread receiver;
 
-    DtlsStream(DtlsContext context) throws IOException, BenchException, InterruptedException {
+    DtlsDatagrams(DtlsContext context) throws IOException, BenchException, InterruptedException {
         clientSocket = DtlsSocketHandshake.socket();
         serverSocket = DtlsSocketHandshake.socket();
         try {
@@ -102,7 +102,7 @@ final class DtlsStream implements DatagramContender {
         long start = System.nanoTime();
         long end = start + sendNanos;
         do {
-            for (int i = 0; i < UdpStream.BATCH; i++) {
+            for (int i = 0; i < UdpDatagrams.BATCH; i++) {
                 message.clear();
                 net.clear();
                 SSLEngineResult r = client.wrap(message, net);
@@ -112,7 +112,7 @@ final class DtlsStream implements DatagramContender {
                 net.flip();
                 clientSocket.write(net);
             }
-            sent += UdpStream.BATCH;
+            sent += UdpDatagrams.BATCH;
         } while (System.nanoTime() - end < 0);
         long sendEnd = System.nanoTime();
         return counter.finish(tag, sent, start, sendEnd, drainDeadline);
@@ -125,8 +125,8 @@ final class DtlsStream implements DatagramContender {
 
     @Override
     public void close() {
-        UdpStream.closeQuietly(clientSocket);
-        UdpStream.closeQuietly(serverSocket);
+        UdpDatagrams.closeQuietly(clientSocket);
+        UdpDatagrams.closeQuietly(serverSocket);
         try {
             receiver.join(JOIN_MILLIS);
         } catch (InterruptedException e) {

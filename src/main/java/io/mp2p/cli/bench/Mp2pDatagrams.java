@@ -10,12 +10,12 @@ import io.mp2p.PeerSession;
 import io.mp2p.CipherSuite;
 
 /**
- * mp2p over the same path as {@link UdpStream}: alice's {@link PeerSession#send} on the benchmark's
+ * mp2p over the same path as {@link UdpDatagrams}: alice's {@link PeerSession#send} on the benchmark's
  * thread, bob's {@link PeerSession#receive} on a receiver thread, with the channels' own I/O threads
  * between them. {@code send} waits while 4,096 sends are not yet encrypted, so the sender runs at
  * the pace of alice's I/O thread; loss is what bob's socket or receive queue could not hold.
  */
-final class Mp2pStream implements DatagramContender {
+final class Mp2pDatagrams implements DatagramContender {
     private static final Duration RECEIVE_POLL = Duration.ofMillis(100);
     private static final long JOIN_MILLIS = 1000;
 
@@ -26,7 +26,7 @@ final class Mp2pStream implements DatagramContender {
     private final Thread receiver;
     private volatile boolean stopping;
 
-    Mp2pStream(CipherSuite suite) throws IOException, BenchException, InterruptedException {
+    Mp2pDatagrams(CipherSuite suite) throws IOException, BenchException, InterruptedException {
         this.pair = new Mp2pPair(suite, null);
         try {
             PeerSession[] s = pair.connect();
@@ -67,10 +67,10 @@ final class Mp2pStream implements DatagramContender {
         long end = start + sendNanos;
         try {
             do {
-                for (int i = 0; i < UdpStream.BATCH; i++) {
+                for (int i = 0; i < UdpDatagrams.BATCH; i++) {
                     toBob.send(message);
                 }
-                sent += UdpStream.BATCH;
+                sent += UdpDatagrams.BATCH;
             } while (System.nanoTime() - end < 0);
         } catch (Mp2pException e) {
             throw new BenchException("mp2p: sending failed: " + e.getMessage(), e);

@@ -13,7 +13,7 @@ import java.nio.channels.DatagramChannel;
  * {@code lo}, another receiving it on its own thread. Blocking sends, no flow control: what the
  * kernel cannot queue for the receiver is lost, as it would be for any UDP application.
  */
-final class UdpStream implements DatagramContender {
+final class UdpDatagrams implements DatagramContender {
     /** Sends between two looks at the clock. */
     static final int BATCH = 16;
     private static final int GROUP_LAST_BYTE = 1;
@@ -25,7 +25,7 @@ final class UdpStream implements DatagramContender {
     private final SliceCounter counter = new SliceCounter();
     private final Thread receiver;
 
-    UdpStream(NetworkInterface lo) throws IOException {
+    UdpDatagrams(NetworkInterface lo) throws IOException {
         InetAddress group = Loopback.plainGroup(GROUP_LAST_BYTE);
         int port = Loopback.freePort();
         this.rx = Loopback.multicastChannel(lo, group, port);
