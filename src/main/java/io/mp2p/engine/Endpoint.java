@@ -59,6 +59,7 @@ public final class Endpoint {
     private final DosGate gate;
     private final Transport transport;
     private final HandshakeFlow flow;
+    private final Handshakes handshakes;
     private final PeerTimers peerTimers;
     private final StreamMux streams;
     private boolean destroyed;
@@ -73,7 +74,7 @@ public final class Endpoint {
         this.reassembler = new Reassembler<>(config.maxReassemblyBytesPerPeer(), config.maxReassemblyBytesTotal(),
                 config.reassemblyTimeout(), session -> session.peer);
         this.slots = new SessionSlots(indices, reassembler, counters, out);
-        Handshakes handshakes = new Handshakes(staticKey, self, config.random(), counters);
+        this.handshakes = new Handshakes(staticKey, self, config.random(), counters, config.maxPeers());
         this.gate = new DosGate(self, config, handshakes, counters, out);
         this.transport = new Transport(config, counters, out, indices, slots, table, timers, reassembler);
         this.flow = new HandshakeFlow(config, handshakes, gate, table, indices, slots, transport, timers, counters, out);
@@ -361,6 +362,7 @@ public final class Endpoint {
             p.destroyCookies();
         }
         gate.destroy();
+        handshakes.destroy();
         staticKey.destroy();
         transport.wipeBuffers();
         destroyed = true;
@@ -380,6 +382,11 @@ public final class Endpoint {
         }
         transport.sendRaw(p, p.current, plaintext);
         return true;
+    }
+
+    /** How many peers' precomputed handshake secrets are held (bounded: {@link PeerSecrets}). */
+    int peerSecretsHeldForTest() {
+        return handshakes.peerSecretsHeld();
     }
 
     /** The state held for {@code key}, or null. */

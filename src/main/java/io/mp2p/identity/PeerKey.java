@@ -166,6 +166,11 @@ public final class PeerKey {
         return key.clone();
     }
 
+    /** Whether {@code encoded} is this key's 32 bytes (public data: not constant-time). */
+    public boolean matches(byte[] encoded) {
+        return Arrays.equals(key, encoded);
+    }
+
     /** Copies the 32 raw key bytes into {@code out} at {@code offset}, for codecs that avoid allocation. */
     public void copyTo(byte[] out, int offset) {
         System.arraycopy(key, 0, out, offset, LENGTH);

@@ -41,6 +41,7 @@ public final class HandshakeState {
     private byte[] rs;
     private byte[] re;
     private final List<byte[]> psks;
+    private final KnownSecrets known;
     private int pskUsed;
     private SymmetricState symmetric;
     private int messageIndex;
@@ -56,6 +57,7 @@ public final class HandshakeState {
         this.s = b.localStatic;
         this.e = b.localEphemeral == null ? null : b.localEphemeral.copy();
         this.rs = b.remoteStatic == null ? null : b.remoteStatic.clone();
+        this.known = b.knownSecrets;
         this.psks = new ArrayList<>();
         for (byte[] p : b.psks) {
             this.psks.add(p.clone());
@@ -93,6 +95,7 @@ public final class HandshakeState {
         this.e = o.e == null ? null : o.e.copy();
         this.rs = o.rs == null ? null : o.rs.clone();
         this.re = o.re == null ? null : o.re.clone();
+        this.known = o.known;
         this.psks = new ArrayList<>();
         for (byte[] p : o.psks) {
             this.psks.add(p.clone());
@@ -290,7 +293,12 @@ public final class HandshakeState {
         }
         byte[] shared = new byte[dh.dhLen()];
         try {
-            dh.dh(priv, pub, shared, 0);
+            if (known == null || !known.lookup(t, pub, shared)) {
+                dh.dh(priv, pub, shared, 0);
+                if (known != null) {
+                    known.computed(t, pub, shared);
+                }
+            }
             symmetric.mixKey(shared);
         } catch (InvalidKeyException ex) {
             throw new InvalidPublicKeyException(ex.getMessage(), ex);
@@ -358,6 +366,7 @@ public final class HandshakeState {
         private byte[] remoteStatic;
         private final List<byte[]> psks = new ArrayList<>();
         private RandomSource random;
+        private KnownSecrets knownSecrets;
 
         private Builder(NoiseProtocol protocol) {
             this.protocol = Objects.requireNonNull(protocol, "protocol");
@@ -397,6 +406,12 @@ public final class HandshakeState {
                 throw new IllegalArgumentException("a PSK is 32 bytes, got " + psk.length);
             }
             psks.add(psk);
+            return this;
+        }
+
+        /** DH results the caller already holds (see {@link KnownSecrets}); also told of the ones computed. */
+        public Builder knownSecrets(KnownSecrets knownSecrets) {
+            this.knownSecrets = knownSecrets;
             return this;
         }
 

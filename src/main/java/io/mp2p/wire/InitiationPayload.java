@@ -9,6 +9,7 @@ import java.util.Arrays;
 
 import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.PeerKey;
+import io.mp2p.identity.PeerKeyReader;
 
 /**
  * The 64-byte payload of Noise message 1 (spec §4.2): the initiator's Ed25519 identity, a TAI64N
@@ -98,6 +99,11 @@ public final class InitiationPayload {
 
     /** Checks and decodes a decrypted payload. Never throws. */
     public static Parsed<InitiationPayload> parse(byte[] p, int off, int len) {
+        return parse(p, off, len, PeerKeyReader.CHECKED);
+    }
+
+    /** As {@link #parse(byte[], int, int)}, reading the identity with {@code identities} (which may know it already). */
+    public static Parsed<InitiationPayload> parse(byte[] p, int off, int len, PeerKeyReader identities) {
         String range = Bytes.badRange(p, off, len);
         if (range != null) {
             return Parsed.error(WireError.BAD_LENGTH, range);
@@ -107,7 +113,7 @@ public final class InitiationPayload {
         }
         PeerKey identity;
         try {
-            identity = PeerKey.fromBytes(Arrays.copyOfRange(p, off + IDENTITY_OFFSET, off + IDENTITY_OFFSET + PeerKey.LENGTH));
+            identity = identities.read(Arrays.copyOfRange(p, off + IDENTITY_OFFSET, off + IDENTITY_OFFSET + PeerKey.LENGTH));
         } catch (KeyFormatException e) {
             return Parsed.error(WireError.BAD_FIELD, "identity: " + e.getMessage());
         }

@@ -116,6 +116,14 @@ final class EngineHandshakes implements AutoCloseable {
         return failures;
     }
 
+    /**
+     * X25519 operations (key generations and DH) both engines did so far: divided by the handshakes,
+     * how many of the floor's ten a handshake still does (ss is kept per peer, spec PROTOCOL.md is unchanged).
+     */
+    long dhOperations() {
+        return a.metrics().dhOperations() + b.metrics().dhOperations();
+    }
+
     /** The wall clock as the channel reads it (the engine keeps one peer's initiation timestamps increasing). */
     private static long unixNanos() {
         Instant i = Instant.now();
