@@ -3,36 +3,23 @@ package io.mp2p.cookie;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
-
 import io.mp2p.crypto.Hashes;
 import io.mp2p.identity.PeerKey;
 
 /**
- * HMAC-SHA256 under secret keys (cookie secret R, cookies, reply_key, es, response_key). Bouncy Castle's HMac is used
- * rather than javax.crypto.Mac because its key copy and keyed state can be overwritten afterwards,
- * whereas SecretKeySpec keeps an unreachable copy of the key.
+ * HMAC-SHA256 under secret keys (cookie secret R, cookies, reply_key, es, response_key): {@link
+ * Hashes#SHA256}'s HMAC, which keeps no copy of the key (javax.crypto.Mac's SecretKeySpec would).
  */
 final class Hmac {
     private static final int SHA256_LENGTH = 32;
-    private static final int SHA256_BLOCK = 64;
 
     private Hmac() {
     }
 
     /** The 32-byte HMAC-SHA256(key, buf[off..off+len)). */
     static byte[] full(byte[] key, byte[] buf, int off, int len) {
-        HMac mac = new HMac(new SHA256Digest());
-        KeyParameter param = new KeyParameter(key);
-        mac.init(param);
-        mac.update(buf, off, len);
         byte[] out = new byte[SHA256_LENGTH];
-        mac.doFinal(out, 0);
-        // Re-keying with zeros overwrites the keyed inner and outer states.
-        mac.init(new KeyParameter(new byte[SHA256_BLOCK]));
-        Arrays.fill(param.getKey(), (byte) 0);
+        Hashes.SHA256.hmac(key, buf, off, len, out, 0);
         return out;
     }
 

@@ -76,6 +76,33 @@ class HashesTest {
         }
     }
 
+    /** The range form writes the same HMAC into the caller's array, leaving the bytes around it alone. */
+    @ParameterizedTest
+    @MethodSource("functions")
+    void hmacOfARangeMatchesBouncyCastle(HashFunction f, Supplier<Digest> digest) {
+        SplittableRandom r = new SplittableRandom(f.name().hashCode() + 1);
+        for (int c = 0; c < CASES; c++) {
+            byte[] key = bytes(r, r.nextInt(MAX_KEY));
+            byte[] buf = bytes(r, MAX_DATA);
+            int off = r.nextInt(MAX_DATA);
+            int len = r.nextInt(MAX_DATA - off + 1);
+            HMac ref = new HMac(digest.get());
+            ref.init(new KeyParameter(key));
+            ref.update(buf, off, len);
+            byte[] expected = new byte[ref.getMacSize()];
+            ref.doFinal(expected, 0);
+            int outOff = r.nextInt(8);
+            byte[] out = bytes(r, f.hashLen() + 2 * outOff);
+            byte[] before = out.clone();
+            f.hmac(key, buf, off, len, out, outOff);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, outOff, outOff + f.hashLen()),
+                    f.name() + " case " + c);
+            assertArrayEquals(java.util.Arrays.copyOfRange(before, outOff + f.hashLen(), out.length),
+                    java.util.Arrays.copyOfRange(out, outOff + f.hashLen(), out.length));
+            assertArrayEquals(java.util.Arrays.copyOf(before, outOff), java.util.Arrays.copyOf(out, outOff));
+        }
+    }
+
     /** RFC 4231 test case 2 (HMAC-SHA-256). */
     @Test
     void hmacSha256Rfc4231Case2() {
