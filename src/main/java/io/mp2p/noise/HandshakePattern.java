@@ -69,6 +69,8 @@ public final class HandshakePattern {
     private final List<Token[]> messages;
     private final boolean psk;
     private final boolean oneWay;
+    /** Counted once: a handshake asks for it each time it starts. */
+    private final int pskCount;
 
     private HandshakePattern(String name, boolean initiatorPreStatic, boolean responderPreStatic,
                              List<Token[]> messages, boolean psk, boolean oneWay) {
@@ -78,6 +80,11 @@ public final class HandshakePattern {
         this.messages = messages;
         this.psk = psk;
         this.oneWay = oneWay;
+        int n = 0;
+        for (Token[] m : messages) {
+            n += (int) Arrays.stream(m).filter(t -> t == Token.PSK).count();
+        }
+        this.pskCount = n;
     }
 
     /**
@@ -161,6 +168,11 @@ public final class HandshakePattern {
         return messages.get(i).clone();
     }
 
+    /** The tokens of message {@code i} themselves, not a copy: for {@link HandshakeState}, which only reads them. */
+    Token[] tokens(int i) {
+        return messages.get(i);
+    }
+
     /** Has psk tokens: "e" then also calls MixKey (§9.2). */
     public boolean usesPsk() {
         return psk;
@@ -173,11 +185,7 @@ public final class HandshakePattern {
 
     /** How many psk tokens the pattern uses. */
     public int pskCount() {
-        int n = 0;
-        for (Token[] m : messages) {
-            n += (int) Arrays.stream(m).filter(t -> t == Token.PSK).count();
-        }
-        return n;
+        return pskCount;
     }
 
     @Override

@@ -111,7 +111,7 @@ public final class HandshakeState {
             return true;
         }
         for (int i = initiator ? 0 : 1; i < pattern.messageCount(); i += 2) {
-            if (Arrays.asList(pattern.message(i)).contains(Token.S)) {
+            if (Arrays.asList(pattern.tokens(i)).contains(Token.S)) {
                 return true;
             }
         }
@@ -146,7 +146,7 @@ public final class HandshakeState {
         }
         boolean hasKey = symmetric.hasKey();
         int n = 0;
-        for (Token t : pattern.message(messageIndex)) {
+        for (Token t : pattern.tokens(messageIndex)) {
             switch (t) {
                 case E -> n += dh.dhLen();
                 case S -> n += dh.dhLen() + (hasKey ? CipherState.TAG_LENGTH : 0);
@@ -175,7 +175,7 @@ public final class HandshakeState {
             throw new OutputBufferTooSmallException("output needs " + total + " bytes, has " + (out.length - outOff));
         }
         int p = outOff;
-        for (Token t : pattern.message(messageIndex)) {
+        for (Token t : pattern.tokens(messageIndex)) {
             switch (t) {
                 case E -> {
                     if (e == null) {
@@ -220,7 +220,7 @@ public final class HandshakeState {
         try {
             int p = off;
             int end = off + len;
-            for (Token t : pattern.message(messageIndex)) {
+            for (Token t : pattern.tokens(messageIndex)) {
                 switch (t) {
                     case E -> {
                         p = need(p, end, dh.dhLen(), "an ephemeral key");

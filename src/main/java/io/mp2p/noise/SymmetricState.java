@@ -11,6 +11,12 @@ final class SymmetricState {
     private final HashFunction hash;
     private final AeadCipher cipherFunction;
     private CipherState cipher;
+    /**
+     * A key from MixKey not yet given to the CipherState: it is set up only when something is
+     * encrypted or decrypted with it, so a key replaced unused (ee before se in IK's message 2) costs
+     * no cipher set-up. Null when the CipherState holds the current key.
+     */
+    private byte[] pendingKey;
     private byte[] ck;
     private byte[] h;
 
@@ -28,6 +34,7 @@ final class SymmetricState {
         this.hash = o.hash;
         this.cipherFunction = o.cipherFunction;
         this.cipher = o.cipher.copy();
+        this.pendingKey = o.pendingKey == null ? null : o.pendingKey.clone();
         this.ck = o.ck.clone();
         this.h = o.h.clone();
     }
@@ -61,9 +68,24 @@ final class SymmetricState {
     void mixKey(byte[] ikm) {
         byte[][] out = hkdf(ikm, 2);
         replaceCk(out[0]);
-        byte[] k = truncateKey(out[1]);
-        cipher.initializeKey(k);
-        Arrays.fill(k, (byte) 0);
+        setPendingKey(truncateKey(out[1]));
+    }
+
+    private void setPendingKey(byte[] k) {
+        if (pendingKey != null) {
+            Arrays.fill(pendingKey, (byte) 0);
+        }
+        pendingKey = k;
+    }
+
+    /** InitializeKey with the latest MixKey output, now that it is used. */
+    private CipherState keyedCipher() {
+        if (pendingKey != null) {
+            cipher.initializeKey(pendingKey);
+            Arrays.fill(pendingKey, (byte) 0);
+            pendingKey = null;
+        }
+        return cipher;
     }
 
     void mixHash(byte[] data, int off, int len) {
@@ -79,9 +101,7 @@ final class SymmetricState {
         byte[][] out = hkdf(ikm, 3);
         replaceCk(out[0]);
         mixHash(out[1]);
-        byte[] k = truncateKey(out[2]);
-        cipher.initializeKey(k);
-        Arrays.fill(k, (byte) 0);
+        setPendingKey(truncateKey(out[2]));
     }
 
     private void replaceCk(byte[] newCk) {
@@ -94,12 +114,12 @@ final class SymmetricState {
     }
 
     boolean hasKey() {
-        return cipher.hasKey();
+        return pendingKey != null || cipher.hasKey();
     }
 
     /** EncryptAndHash: writes the ciphertext to out and mixes it into h. */
     int encryptAndHash(byte[] in, int inOff, int inLen, byte[] out, int outOff) throws NoiseException {
-        int n = cipher.encryptWithAd(h, 0, h.length, in, inOff, inLen, out, outOff);
+        int n = keyedCipher().encryptWithAd(h, 0, h.length, in, inOff, inLen, out, outOff);
         mixHash(out, outOff, n);
         return n;
     }
@@ -107,7 +127,7 @@ final class SymmetricState {
     /** DecryptAndHash: decrypts into out and mixes the ciphertext into h. */
     int decryptAndHash(byte[] in, int inOff, int inLen, byte[] out, int outOff) throws NoiseException {
         byte[] ciphertext = Arrays.copyOfRange(in, inOff, inOff + inLen); // in and out may overlap
-        int n = cipher.decryptWithAd(h, 0, h.length, ciphertext, 0, inLen, out, outOff);
+        int n = keyedCipher().decryptWithAd(h, 0, h.length, ciphertext, 0, inLen, out, outOff);
         mixHash(ciphertext);
         return n;
     }
@@ -127,6 +147,7 @@ final class SymmetricState {
     }
 
     void destroy() {
+        setPendingKey(null);
         Arrays.fill(ck, (byte) 0);
         Arrays.fill(h, (byte) 0);
         cipher.destroy();
