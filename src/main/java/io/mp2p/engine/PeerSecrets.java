@@ -17,7 +17,10 @@ import io.mp2p.identity.PeerKey;
  * Single-threaded, like the engine.
  */
 final class PeerSecrets {
-    /** The most entries kept: at about 300 bytes each (measured, docs/perf/handshake.md), about 1.2 MiB. */
+    /**
+     * The most entries kept: 137 bytes each measured, plus about 110 for an identity the peer table
+     * no longer shares, so at most about 1 MiB (docs/perf/handshake.md).
+     */
     static final int MAX_CAPACITY = 4096;
     private static final int KEY_LENGTH = 32;
     private static final float LOAD_FACTOR = 0.75f;

@@ -19,6 +19,10 @@ import io.mp2p.crypto.X25519Function;
  * So 2 fixed-base and 8 variable-base scalar multiplications in all, 1 + 4 on each side (each
  * side's share of the floor is therefore the same). Fresh ephemeral scalars each time, drawn
  * outside the timed part from a cheap generator: drawing randomness is not X25519.
+ *
+ * <p>The floor stays these ten even though the engine keeps {@code ss} per peer, as WireGuard
+ * does: a handshake with a peer met before does eight (1 + 3 on each side), the first one ten, so
+ * its rate can exceed this floor. {@link EngineHandshakes#dhOperations()} counts what it did.
  */
 final class X25519Floor {
     private static final X25519Function X25519 = X25519Function.INSTANCE;
