@@ -190,9 +190,10 @@ final class Transport {
         seal(p, s, plaintext.length);
     }
 
-    /** Encrypts sealBuffer[0..plainLength) as the next TransportData of {@code s} and queues it. */
+    /** Encrypts sealBuffer[0..plainLength) as the next TransportData of {@code s}, straight into a transmit slot. */
     private void seal(Peer p, Session s, int plainLength) {
-        byte[] packet = new byte[TransportData.OVERHEAD + plainLength];
+        int length = TransportData.OVERHEAD + plainLength;
+        byte[] packet = out.reserve(length);
         long counter = s.sendCounter++;
         TransportData.writeHeader(packet, 0, s.remoteIndex, counter);
         try {
@@ -202,7 +203,7 @@ final class Transport {
             // canSend() checked the counter and the key; failing here is a bug, not an input.
             throw new IllegalStateException("could not encrypt a transport packet", e);
         }
-        out.emit(p.endpoint, packet);
+        out.commit(p.endpoint, length);
     }
 
     /** The scratch buffers hold the last plaintexts sealed and opened. */
