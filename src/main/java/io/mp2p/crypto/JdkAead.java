@@ -134,7 +134,7 @@ public final class JdkAead implements AeadCipher {
             WipeableSecretKey zero = new WipeableSecretKey(new byte[KEY_LENGTH], keyAlgorithm);
             try {
                 // A fresh nonce for the all-zero key, so that the JDK's nonce-reuse check never refuses it.
-                slot.cipher.init(Cipher.ENCRYPT_MODE, zero, ciphers.params(bigEndian, slot.nonce + 1));
+                slot.cipher.init(Cipher.ENCRYPT_MODE, zero, ciphers.params(bigEndian, ciphers.nextWipeNonce()));
             } catch (GeneralSecurityException e) {
                 // The JDK takes any 32-byte key and 12-byte nonce; if it did not, what we own is zero.
                 throw new IllegalStateException("could not re-key the cipher to wipe it", e);

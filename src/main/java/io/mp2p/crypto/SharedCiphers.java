@@ -40,6 +40,12 @@ public final class SharedCiphers {
     private final NonceGcmSpec gcm = new NonceGcmSpec();
     private final NonceIvSpec iv = new NonceIvSpec();
 
+    /**
+     * The nonce of the next all-zero-key init that wipes a Cipher: a new one every time, because
+     * the JDK refuses an encryption init with the key and nonce of the previous one.
+     */
+    private long wipeNonce = Long.MIN_VALUE;
+
     /** [aead][direction], made at first use. */
     private final Slot[][] slots = new Slot[2][DIRECTIONS];
 
@@ -107,6 +113,11 @@ public final class SharedCiphers {
         public byte[] getIV() {
             return nonce.clone();
         }
+    }
+
+    /** A nonce never used before by a wiping init of this owner's Ciphers. */
+    long nextWipeNonce() {
+        return wipeNonce++;
     }
 
     /** The slots made so far for {@code aead}, either direction (null where none). */

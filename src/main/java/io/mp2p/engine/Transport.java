@@ -56,18 +56,17 @@ final class Transport {
      * for a rekey on receive (§6.5) — the caller starts that handshake — or null.
      */
     Peer receive(byte[] buf, int off, int len, long now) {
-        Parsed<TransportData> parsed = TransportData.parseHeader(buf, off, len);
-        if (!parsed.isOk()) {
-            counters.drop(WireDrops.of(parsed.error()));
+        Parsed<TransportData> bad = TransportData.checkHeader(buf, off, len);
+        if (bad != null) {
+            counters.drop(WireDrops.of(bad.error()));
             return null;
         }
-        TransportData header = parsed.value();
-        Object owner = indices.get(header.receiverIndex());
+        Object owner = indices.get(TransportData.receiverIndex(buf, off));
         if (!(owner instanceof Session s)) {
             counters.drop(owner == null ? DropReason.UNKNOWN_INDEX : DropReason.UNEXPECTED);
             return null;
         }
-        long counter = header.counter();
+        long counter = TransportData.counter(buf, off);
         if (!s.canReceive(now) || Long.compareUnsigned(counter, Constants.REJECT_AFTER_MESSAGES) >= 0) {
             counters.drop(DropReason.SESSION_EXPIRED);
             return null;

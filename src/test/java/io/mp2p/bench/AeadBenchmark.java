@@ -33,7 +33,7 @@ import io.mp2p.crypto.JdkAead;
 import io.mp2p.crypto.SharedCiphers;
 
 /**
- * One AEAD seal of a 1,200-byte plaintext with 16 bytes of associated data, fresh nonce each time,
+ * One AEAD seal ({@code seal}) or open ({@code open}) of a 1,200-byte plaintext with 16 bytes of associated data, fresh nonce each time,
  * the way the engine seals a packet (init per message, then doFinal into a reused array). Run with
  * {@code -prof gc} for bytes per operation. {@code impl}:
  * <ul>
@@ -71,9 +71,13 @@ public class AeadBenchmark {
     private AeadKey mp2p;
     private AEADCipher bc;
     private KeyParameter bcKey;
+    /** Two messages sealed in setup under nonces 1 and 2, opened in turn (no nonce twice in a row). */
+    private final byte[][] sealed = new byte[2][SIZE + TAG];
+    private final byte[] opened = new byte[SIZE + TAG];
+    private long opens;
 
     @Setup
-    public void setUp() throws GeneralSecurityException {
+    public void setUp() throws GeneralSecurityException, InvalidCipherTextException {
         new SplittableRandom(1).nextBytes(key);
         new SplittableRandom(2).nextBytes(in);
         boolean gcm = aead.equals("AESGCM");
@@ -89,6 +93,37 @@ public class AeadBenchmark {
                 bc.init(true, new AEADParameters(bcKey, TAG * Byte.SIZE, nonce));
             }
             default -> throw new IllegalArgumentException(impl);
+        }
+        for (int i = 0; i < 2; i++) {
+            seal();
+            System.arraycopy(out, 0, sealed[i], 0, out.length);
+        }
+        // Sealing goes on from nonce 3: the JDK refuses a nonce it has just encrypted with.
+    }
+
+    @Benchmark
+    public int open() throws GeneralSecurityException, InvalidCipherTextException {
+        int which = (int) (opens++ & 1);
+        long n = which + 1;
+        byte[] c = sealed[which];
+        switch (impl) {
+            case "JDK_BARE" -> {
+                setNonce(n);
+                jdk.init(Cipher.DECRYPT_MODE, spec, aead.equals("AESGCM")
+                        ? new GCMParameterSpec(TAG * Byte.SIZE, nonce) : new IvParameterSpec(nonce));
+                jdk.updateAAD(in, 0, AD);
+                return jdk.doFinal(c, 0, c.length, opened, 0);
+            }
+            case "MP2P" -> {
+                return mp2p.decrypt(n, in, 0, AD, c, 0, c.length, opened, 0);
+            }
+            default -> {
+                setNonce(n);
+                bc.init(false, new AEADParameters(null, TAG * Byte.SIZE, nonce));
+                bc.processAADBytes(in, 0, AD);
+                int len = bc.processBytes(c, 0, c.length, opened, 0);
+                return len + bc.doFinal(opened, len);
+            }
         }
     }
 
@@ -118,8 +153,9 @@ public class AeadBenchmark {
     }
 
     private void setNonce(long n) {
+        boolean bigEndian = aead.equals("AESGCM");
         for (int i = 0; i < Long.BYTES; i++) {
-            nonce[4 + i] = (byte) (n >>> (i * Byte.SIZE));
+            nonce[4 + i] = (byte) (n >>> ((bigEndian ? Long.BYTES - 1 - i : i) * Byte.SIZE));
         }
     }
 }
