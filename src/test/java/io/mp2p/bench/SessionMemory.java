@@ -3,12 +3,12 @@ package io.mp2p.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
 import io.mp2p.CipherSuite;
 import io.mp2p.engine.Endpoint;
 import io.mp2p.engine.EngineConfig;
+import io.mp2p.engine.Transmit;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 
@@ -25,6 +25,8 @@ import io.mp2p.identity.PeerKey;
  * </pre>
  *
  * A benchmark, not a test: it prints figures and checks only that every session is established.
+ * It uses only the engine API that existed before issue 12 (the copying {@code pollTransmit()}),
+ * so that the same program measures an older build too.
  */
 public final class SessionMemory {
     private static final int DEFAULT_SESSIONS = 100_000;
@@ -54,7 +56,6 @@ public final class SessionMemory {
                 .maxPeers(n + WARM_UP + 1)
                 .build());
         PeerKey responderKey = responderId.publicKey();
-        ByteBuffer buf = ByteBuffer.allocate(responder.maxDatagramLength());
 
         long started = System.nanoTime();
         long base = 0;
@@ -62,7 +63,7 @@ public final class SessionMemory {
             if (i == WARM_UP) {
                 base = heapAfterGc();
             }
-            establish(random, suite, responder, responderKey, responderAddress, group, wall, buf);
+            establish(random, suite, responder, responderKey, responderAddress, group, wall);
             if ((i + 1) % 10_000 == 0) {
                 System.err.printf("%,d sessions, %.0f s%n", i + 1, (System.nanoTime() - started) / 1e9);
             }
@@ -84,8 +85,7 @@ public final class SessionMemory {
 
     /** One initiator: handshake with the responder, confirm, then gone. */
     private static void establish(SplittableRandom random, CipherSuite suite, Endpoint responder, PeerKey responderKey,
-                                  InetSocketAddress responderAddress, InetSocketAddress group, long[] wall,
-                                  ByteBuffer buf) {
+                                  InetSocketAddress responderAddress, InetSocketAddress group, long[] wall) {
         Mp2pIdentity id = EnginePair.identity(random);
         SplittableRandom r = random.split();
         Endpoint initiator = new Endpoint(EngineConfig.builder(id)
@@ -100,13 +100,11 @@ public final class SessionMemory {
         boolean moved = true;
         while (moved) {
             moved = false;
-            while (initiator.pollTransmit(buf.clear()) != null) {
-                responder.handleDatagram(buf.array(), 0, buf.position(), from, NOW);
-                moved = true;
+            for (Transmit t; (t = initiator.pollTransmit()) != null; moved = true) {
+                responder.handleDatagram(t.data(), 0, t.length(), from, NOW);
             }
-            while (responder.pollTransmit(buf.clear()) != null) {
-                initiator.handleDatagram(buf.array(), 0, buf.position(), responderAddress, NOW);
-                moved = true;
+            for (Transmit t; (t = responder.pollTransmit()) != null; moved = true) {
+                initiator.handleDatagram(t.data(), 0, t.length(), responderAddress, NOW);
             }
         }
         if (!initiator.isEstablished(responderKey, NOW) || !responder.isEstablished(id.publicKey(), NOW)) {
@@ -114,8 +112,8 @@ public final class SessionMemory {
         }
         // The confirmation keepalive is due later; send it now so that the responder's session is confirmed.
         initiator.send(responderKey, new byte[0], NOW);
-        while (initiator.pollTransmit(buf.clear()) != null) {
-            responder.handleDatagram(buf.array(), 0, buf.position(), from, NOW);
+        for (Transmit t; (t = initiator.pollTransmit()) != null; ) {
+            responder.handleDatagram(t.data(), 0, t.length(), from, NOW);
         }
         while (responder.pollEvent() != null) {
             // SessionEstablished and the empty message: the application would take them.
