@@ -115,6 +115,17 @@ public final class SharedCiphers {
         }
     }
 
+    /** Where a ciphertext is moved to offset 0 before the JDK's ChaCha20-Poly1305 opens it; grown on demand. */
+    private byte[] scratch = new byte[0];
+
+    /** A reused array of at least {@code length} bytes (it holds ciphertexts only, never secrets). */
+    byte[] scratch(int length) {
+        if (scratch.length < length) {
+            scratch = new byte[length];
+        }
+        return scratch;
+    }
+
     /** A nonce never used before by a wiping init of this owner's Ciphers. */
     long nextWipeNonce() {
         return wipeNonce++;
