@@ -47,6 +47,7 @@ class SessionFootprintTest {
         assertNotNull(p.current, "b has an established session with a");
         assertTrue(b.engine.isEstablished(a.key(), net.now));
         Footprint f = Footprint.of(p);
+        System.out.println("one idle established peer, estimated: " + f.bytes + " B " + f.objects);
         assertEquals(List.of(), f.ciphers, "a session holds no Cipher of its own");
         assertTrue(f.largestArray <= LARGEST_ARRAY, "largest array " + f.largestArray + " bytes: " + f.largestPath);
         assertTrue(f.bytes <= BUDGET, "about " + f.bytes + " bytes per peer: " + f.objects + " " + f.arrays);
