@@ -12,4 +12,12 @@ public interface AeadCipher {
 
     /** A keyed instance; it copies {@code key}. */
     AeadKey newKey(byte[] key);
+
+    /**
+     * A keyed instance that borrows its cipher objects from {@code ciphers} (one single-threaded
+     * owner's, e.g. an engine's) instead of holding its own; it copies {@code key}.
+     */
+    default AeadKey newKey(byte[] key, SharedCiphers ciphers) {
+        return newKey(key);
+    }
 }

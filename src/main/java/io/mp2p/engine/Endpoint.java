@@ -5,6 +5,7 @@ import io.mp2p.EngineMetrics;
 import io.mp2p.DropReason;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -50,7 +51,7 @@ public final class Endpoint {
     private final PeerKey self;
     private final DhKeyPair staticKey;
     private final Counters counters = new Counters();
-    private final EngineOutput out = new EngineOutput(counters);
+    private final EngineOutput out;
     private final EngineClock clock = new EngineClock();
     private final TimerQueue timers = new TimerQueue();
     private final PeerTable table;
@@ -68,6 +69,7 @@ public final class Endpoint {
     public Endpoint(EngineConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.self = config.identity().publicKey();
+        this.out = new EngineOutput(counters, maxDatagramLength(config));
         this.staticKey = new DhKeyPair(config.identity().x25519PrivateKey(), config.identity().x25519PublicKey());
         IndexTable indices = new IndexTable(config.random());
         this.table = new PeerTable(config.maxPeers(), config.knownPeers());
@@ -325,14 +327,77 @@ public final class Endpoint {
         }
     }
 
-    /** The next datagram to send, or null. */
+    /**
+     * The next datagram to send as a new {@link Transmit} (a copy), or null. Allocates per datagram:
+     * a loop that sends much should use {@link #pollTransmit(ByteBuffer)}.
+     */
     public Transmit pollTransmit() {
         return out.pollTransmit();
     }
 
-    /** The next event (session up or down, message received, retry, failure), or null. */
+    /**
+     * Copies the next datagram to send into {@code dst}, from its position (which it advances), and
+     * returns where it goes; null if there is none. Allocates nothing: the engine seals each packet
+     * into a reused slot and this copies it out. A buffer of {@link #maxDatagramLength()} bytes
+     * always has room.
+     *
+     * <pre>{@code
+     * ByteBuffer buf = ByteBuffer.allocateDirect(engine.maxDatagramLength());
+     * for (InetSocketAddress to; (to = engine.pollTransmit(buf.clear())) != null; ) {
+     *     channel.send(buf.flip(), to);
+     * }
+     * }</pre>
+     *
+     * @throws java.nio.BufferOverflowException if {@code dst} has less room than the datagram, which stays queued
+     */
+    public InetSocketAddress pollTransmit(ByteBuffer dst) {
+        return out.pollTransmit(dst);
+    }
+
+    /** The length of the datagram {@link #pollTransmit(ByteBuffer)} would return next, or -1. */
+    public int peekTransmitLength() {
+        return out.peekTransmitLength();
+    }
+
+    /** The largest datagram this engine sends: the path MTU less the IP and UDP headers. */
+    public int maxDatagramLength() {
+        return maxDatagramLength(config);
+    }
+
+    private static int maxDatagramLength(EngineConfig config) {
+        return config.pathMtu() - Constants.IP_UDP_OVERHEAD;
+    }
+
+    /**
+     * The next event (session up or down, message received, retry, failure), or null. A message
+     * comes as a new {@link EngineEvent.MessageReceived} holding a copy; {@link #pollMessage(ByteBuffer)}
+     * takes messages without allocating. Both keep one order: messages and events come out as they
+     * were produced.
+     */
     public EngineEvent pollEvent() {
         return out.pollEvent();
+    }
+
+    /**
+     * If the next output is an application message, copies it into {@code dst} from its position
+     * (which it advances) and returns its sender; otherwise null, and {@link #pollEvent()} gives what
+     * is next. Allocates nothing. A buffer of 65,535 bytes has room for any message.
+     *
+     * <pre>{@code
+     * ByteBuffer msg = ByteBuffer.allocate(65_535);
+     * while (true) {
+     *     PeerKey from = engine.pollMessage(msg.clear());
+     *     if (from != null) { deliver(from, msg.flip()); continue; }
+     *     EngineEvent e = engine.pollEvent();
+     *     if (e == null) break;
+     *     handle(e);
+     * }
+     * }</pre>
+     *
+     * @throws java.nio.BufferOverflowException if {@code dst} has less room than the message, which stays queued
+     */
+    public PeerKey pollMessage(ByteBuffer dst) {
+        return out.pollMessage(dst);
     }
 
     /** When {@link #tick} must next be called, or {@link Constants#NO_DEADLINE}. */
@@ -365,6 +430,7 @@ public final class Endpoint {
         handshakes.destroy();
         staticKey.destroy();
         transport.wipeBuffers();
+        out.wipe();
         destroyed = true;
     }
 

@@ -1,7 +1,5 @@
 package io.mp2p.engine;
 
-import java.util.Arrays;
-
 import io.mp2p.fragment.Reassembler;
 import io.mp2p.wire.FrameVisitor;
 
@@ -42,7 +40,7 @@ final class FrameDispatcher implements FrameVisitor {
     @Override
     public void onDatagram(byte[] buf, int off, int len) {
         data = true;
-        deliver(Arrays.copyOfRange(buf, off, off + len));
+        deliver(buf, off, len);
     }
 
     @Override
@@ -50,7 +48,12 @@ final class FrameDispatcher implements FrameVisitor {
         data = true;
         Reassembler.Result r = reassembler.accept(session, messageId, totalLength, offset, buf, off, len, now);
         switch (r.status()) {
-            case COMPLETE -> deliver(r.message());
+            case COMPLETE -> {
+                byte[] m = r.message();
+                deliver(m, 0, m.length);
+                // Our copy is in the output ring now; this one would linger until collected.
+                java.util.Arrays.fill(m, (byte) 0);
+            }
             case REFUSED_PEER_LIMIT, REFUSED_TOTAL_LIMIT, INCONSISTENT -> counters.fragmentsRefused++;
             case INCOMPLETE, DUPLICATE -> {
             }
@@ -75,11 +78,12 @@ final class FrameDispatcher implements FrameVisitor {
         closed = true;
     }
 
-    private void deliver(byte[] message) {
+    /** Copied into the output's message ring: no per-message array or event object. */
+    private void deliver(byte[] buf, int off, int len) {
         if (closed) {
             return;
         }
         counters.messagesDelivered++;
-        out.event(new EngineEvent.MessageReceived(session.peer.key, message));
+        out.message(session.peer.key, buf, off, len);
     }
 }

@@ -2,6 +2,7 @@ package io.mp2p.engine;
 
 import io.mp2p.CipherSuite;
 
+import io.mp2p.crypto.SharedCiphers;
 import io.mp2p.noise.CipherState;
 import io.mp2p.noise.CipherStatePair;
 import io.mp2p.replay.ReplayWindow;
@@ -24,7 +25,7 @@ final class Session {
     private boolean wiped;
 
     Session(Peer peer, int localIndex, int remoteIndex, boolean initiator, CipherSuite suite, CipherStatePair keys,
-            long created) {
+            long created, SharedCiphers ciphers) {
         this.peer = peer;
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;
@@ -32,6 +33,9 @@ final class Session {
         this.suite = suite;
         this.sender = keys.sender();
         this.receiver = keys.receiver();
+        // The engine's Cipher objects, re-keyed per packet: a session holds its key bytes only.
+        sender.shareCiphers(ciphers);
+        receiver.shareCiphers(ciphers);
         this.created = created;
     }
 

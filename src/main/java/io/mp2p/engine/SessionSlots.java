@@ -4,6 +4,7 @@ import io.mp2p.CipherSuite;
 
 import java.util.Arrays;
 
+import io.mp2p.crypto.SharedCiphers;
 import io.mp2p.fragment.Reassembler;
 import io.mp2p.noise.CipherStatePair;
 
@@ -17,6 +18,8 @@ final class SessionSlots {
     private final Reassembler<Session> reassembler;
     private final Counters counters;
     private final EngineOutput out;
+    /** The Cipher objects every session of this engine borrows (the engine is single-threaded). */
+    private final SharedCiphers ciphers = new SharedCiphers();
     private int live;
     /** Told when a peer's sessions are closed (not when they expire): its streams end with them. */
     private java.util.function.Consumer<Peer> onClose = p -> { };
@@ -35,7 +38,7 @@ final class SessionSlots {
     /** A new session of {@code p} under {@code localIndex}, not yet in a slot. */
     Session open(Peer p, int localIndex, int remoteIndex, boolean initiator, CipherSuite suite, CipherStatePair keys,
                  long now) {
-        Session s = new Session(p, localIndex, remoteIndex, initiator, suite, keys, now);
+        Session s = new Session(p, localIndex, remoteIndex, initiator, suite, keys, now, ciphers);
         indices.put(localIndex, s);
         live++;
         return s;

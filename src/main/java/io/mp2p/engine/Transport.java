@@ -56,18 +56,17 @@ final class Transport {
      * for a rekey on receive (§6.5) — the caller starts that handshake — or null.
      */
     Peer receive(byte[] buf, int off, int len, long now) {
-        Parsed<TransportData> parsed = TransportData.parseHeader(buf, off, len);
-        if (!parsed.isOk()) {
-            counters.drop(WireDrops.of(parsed.error()));
+        Parsed<TransportData> bad = TransportData.checkHeader(buf, off, len);
+        if (bad != null) {
+            counters.drop(WireDrops.of(bad.error()));
             return null;
         }
-        TransportData header = parsed.value();
-        Object owner = indices.get(header.receiverIndex());
+        Object owner = indices.get(TransportData.receiverIndex(buf, off));
         if (!(owner instanceof Session s)) {
             counters.drop(owner == null ? DropReason.UNKNOWN_INDEX : DropReason.UNEXPECTED);
             return null;
         }
-        long counter = header.counter();
+        long counter = TransportData.counter(buf, off);
         if (!s.canReceive(now) || Long.compareUnsigned(counter, Constants.REJECT_AFTER_MESSAGES) >= 0) {
             counters.drop(DropReason.SESSION_EXPIRED);
             return null;
@@ -190,9 +189,10 @@ final class Transport {
         seal(p, s, plaintext.length);
     }
 
-    /** Encrypts sealBuffer[0..plainLength) as the next TransportData of {@code s} and queues it. */
+    /** Encrypts sealBuffer[0..plainLength) as the next TransportData of {@code s}, straight into a transmit slot. */
     private void seal(Peer p, Session s, int plainLength) {
-        byte[] packet = new byte[TransportData.OVERHEAD + plainLength];
+        int length = TransportData.OVERHEAD + plainLength;
+        byte[] packet = out.reserve(length);
         long counter = s.sendCounter++;
         TransportData.writeHeader(packet, 0, s.remoteIndex, counter);
         try {
@@ -202,7 +202,7 @@ final class Transport {
             // canSend() checked the counter and the key; failing here is a bug, not an input.
             throw new IllegalStateException("could not encrypt a transport packet", e);
         }
-        out.emit(p.endpoint, packet);
+        out.commit(p.endpoint, length);
     }
 
     /** The scratch buffers hold the last plaintexts sealed and opened. */

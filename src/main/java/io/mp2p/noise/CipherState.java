@@ -7,6 +7,7 @@ import javax.crypto.AEADBadTagException;
 
 import io.mp2p.crypto.AeadCipher;
 import io.mp2p.crypto.AeadKey;
+import io.mp2p.crypto.SharedCiphers;
 
 /**
  * Noise CipherState (§5.1): a key k (or none) and a 64-bit nonce n.
@@ -37,6 +38,8 @@ public final class CipherState {
      * kilobyte, which a session answered but never confirmed should not cost (spec §8).
      */
     private AeadKey key;
+    /** Whose cipher objects {@link #key} borrows (an engine's), or null: a private one. */
+    private SharedCiphers shared;
     private long n;
     private boolean destroyed;
 
@@ -61,9 +64,21 @@ public final class CipherState {
 
     private AeadKey keyed() {
         if (key == null) {
-            key = cipher.newKey(k);
+            key = shared == null ? cipher.newKey(k) : cipher.newKey(k, shared);
         }
         return key;
+    }
+
+    /**
+     * From now on, borrow cipher objects from {@code ciphers} (owned by one thread, e.g. an engine's
+     * for its transport keys) instead of making one for this state: an idle session then holds only
+     * its key bytes. Call before the first encryption or decryption.
+     */
+    public void shareCiphers(SharedCiphers ciphers) {
+        if (key != null) {
+            throw new IllegalStateException("this CipherState already made its cipher");
+        }
+        this.shared = ciphers;
     }
 
     /** SetNonce(nonce). */

@@ -1,13 +1,12 @@
 package io.mp2p.replay;
 
-import java.util.Arrays;
-
 /**
  * Sliding anti-replay window over unsigned 64-bit packet counters, as specified by RFC 6479
  * ("IPsec Anti-Replay Algorithm without Bit Shifting") and used by WireGuard (wireguard-go
  * {@code replay.go}).
  *
- * <p>The bitmap is a ring of {@value #RING_BLOCKS} blocks of 64 bits. Moving the window forward
+ * <p>The bitmap is a ring of {@value #RING_BLOCKS} blocks of 64 bits, held compactly as
+ * {@value #COMPACT_BLOCKS} blocks while no counter is missing further back (see {@link #ring}). Moving the window forward
  * clears whole blocks instead of shifting bits, so an advance costs at most one pass over the
  * ring however far it jumps. One block is kept as slack so that the block holding the oldest
  * counter still inside the window is never the block being cleared; hence the usable window is
@@ -42,16 +41,26 @@ public final class ReplayWindow {
 
     private static final int BLOCK_BIT_LOG = 6;
     private static final int BLOCK_BITS = 1 << BLOCK_BIT_LOG;
-    /** Number of 64-bit blocks in the ring (a power of two so a mask replaces a modulo). */
+    /** Number of 64-bit blocks in the full ring (a power of two so a mask replaces a modulo). */
     public static final int RING_BLOCKS = 128;
-    private static final int BLOCK_MASK = RING_BLOCKS - 1;
+    /** Blocks in the compact ring a window starts with and returns to while nothing is missing. */
+    public static final int COMPACT_BLOCKS = 2;
     private static final int BIT_MASK = BLOCK_BITS - 1;
+    private static final long FULL_BLOCK = -1L;
     /** Counters behind the highest accepted one that are still tracked: (128 − 1) × 64. */
     public static final int WINDOW_SIZE = (RING_BLOCKS - 1) * BLOCK_BITS;
 
     /**
-     * Allocated at the first accepted counter: a session that is answered but never confirmed
-     * (a half-open peer, spec §8) then costs no kilobyte for it.
+     * The ring: {@link #COMPACT_BLOCKS} blocks, or {@link #RING_BLOCKS} while a counter is missing
+     * further back. Invariant, which makes both sizes give the same verdicts: every counter inside
+     * the window but older than the ring's blocks was accepted. The compact ring therefore drops a
+     * block only when it is full (or was never reached); an advance that would drop a block with a
+     * missing counter, or skip whole blocks, first widens the ring to the full size, and the full
+     * ring narrows again when every block but the newest {@link #COMPACT_BLOCKS} is full. An idle
+     * session that received in order thus holds 16 bytes of ring instead of 1 KiB.
+     *
+     * <p>Allocated at the first accepted counter: a session that is answered but never confirmed
+     * (a half-open peer, spec §8) costs no ring at all.
      */
     private long[] ring;
     /** Highest accepted counter (unsigned); 0 before anything is accepted, as in RFC 6479. */
@@ -78,12 +87,17 @@ public final class ReplayWindow {
         if (!advances && Long.compareUnsigned(last - counter, WINDOW_SIZE) > 0) {
             return Verdict.TOO_OLD;
         }
-        int slot = (int) (indexBlock & BLOCK_MASK);
-        long bit = 1L << (counter & BIT_MASK);
         if (ring == null) {
-            ring = new long[RING_BLOCKS];
+            ring = new long[COMPACT_BLOCKS];
         }
+        long current = last >>> BLOCK_BIT_LOG;
+        long bit = 1L << (counter & BIT_MASK);
         if (!advances) {
+            if (current - indexBlock >= ring.length) {
+                // Older than the compact ring, inside the window: accepted already (the invariant).
+                return Verdict.REPLAYED;
+            }
+            int slot = (int) (indexBlock & (ring.length - 1));
             long old = ring[slot];
             if ((old & bit) != 0) {
                 return Verdict.REPLAYED;
@@ -91,26 +105,79 @@ public final class ReplayWindow {
             ring[slot] = old | bit;
             return Verdict.ACCEPTED;
         }
-        long current = last >>> BLOCK_BIT_LOG;
         long diff = indexBlock - current;
+        if (ring.length < RING_BLOCKS && !dropsOnlyFullBlocks(current, diff)) {
+            widen(current);
+        }
+        int mask = ring.length - 1;
         // A jump of a full ring or more clears every block; capping also keeps the loop short
         // for jumps beyond 2^32.
-        if (Long.compareUnsigned(diff, RING_BLOCKS) > 0) {
-            diff = RING_BLOCKS;
-        }
-        for (long i = 1; i <= diff; i++) {
-            ring[(int) ((current + i) & BLOCK_MASK)] = 0;
+        long clear = Long.compareUnsigned(diff, ring.length) > 0 ? ring.length : diff;
+        for (long i = 1; i <= clear; i++) {
+            ring[(int) ((current + i) & mask)] = 0;
         }
         last = counter;
-        ring[slot] |= bit;
+        ring[(int) (indexBlock & mask)] |= bit;
+        if (diff != 0 && ring.length == RING_BLOCKS) {
+            narrowIfComplete(indexBlock);
+        }
         return Verdict.ACCEPTED;
+    }
+
+    /** Whether advancing the compact ring by {@code diff} blocks forgets no missing counter. */
+    private boolean dropsOnlyFullBlocks(long current, long diff) {
+        int n = ring.length;
+        if (Long.compareUnsigned(diff, n) >= 0) {
+            return false;
+        }
+        for (long i = 1; i <= diff; i++) {
+            long dropped = current + i - n;
+            if (dropped >= 0 && ring[(int) (dropped & (n - 1))] != FULL_BLOCK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The compact ring's blocks, copied into a full ring; the older blocks of the full ring are
+     * full, as the invariant says they were (without that, a replay of one of them would pass).
+     */
+    private void widen(long current) {
+        int n = ring.length;
+        long[] full = new long[RING_BLOCKS];
+        for (long b = current - RING_BLOCKS + 1; b <= current; b++) {
+            if (b >= 0) {
+                full[(int) (b & (RING_BLOCKS - 1))] = current - b < n ? ring[(int) (b & (n - 1))] : FULL_BLOCK;
+            }
+        }
+        ring = full;
+    }
+
+    /** Back to the compact ring if every block older than its blocks is full (or was never reached). */
+    private void narrowIfComplete(long current) {
+        for (long b = current - RING_BLOCKS + 1; b <= current - COMPACT_BLOCKS; b++) {
+            if (b >= 0 && ring[(int) (b & (RING_BLOCKS - 1))] != FULL_BLOCK) {
+                return;
+            }
+        }
+        long[] compact = new long[COMPACT_BLOCKS];
+        for (long b = current - COMPACT_BLOCKS + 1; b <= current; b++) {
+            if (b >= 0) {
+                compact[(int) (b & (COMPACT_BLOCKS - 1))] = ring[(int) (b & (RING_BLOCKS - 1))];
+            }
+        }
+        ring = compact;
+    }
+
+    /** Heap the ring holds now, in 64-bit blocks (0 before the first accepted counter). */
+    public synchronized int ringBlocks() {
+        return ring == null ? 0 : ring.length;
     }
 
     /** Forgets every counter, as for a fresh session. */
     public synchronized void reset() {
         last = 0;
-        if (ring != null) {
-            Arrays.fill(ring, 0L);
-        }
+        ring = null;
     }
 }

@@ -22,10 +22,14 @@ public enum PacketType {
     TRANSPORT_DATA(4);
 
     private static final PacketType[] BY_CODE = new PacketType[TRANSPORT_DATA.code + 1];
+    /** One immutable result per type: peeking at every received packet allocates nothing. */
+    @SuppressWarnings("unchecked")
+    private static final Parsed<PacketType>[] OK = new Parsed[TRANSPORT_DATA.code + 1];
 
     static {
         for (PacketType t : values()) {
             BY_CODE[t.code] = t;
+            OK[t.code] = Parsed.ok(t);
         }
     }
 
@@ -70,6 +74,6 @@ public enum PacketType {
             return Parsed.error(WireError.RESERVED_NONZERO,
                     "suite byte of " + type + " must be 0, got " + Bytes.u8(buf, off + Header.SUITE_OFFSET));
         }
-        return Parsed.ok(type);
+        return OK[code];
     }
 }

@@ -45,6 +45,25 @@ public final class TransportData {
         return Parsed.ok(new TransportData(Bytes.i32(buf, off + RECEIVER_INDEX_OFFSET), Bytes.i64(buf, off + COUNTER_OFFSET)));
     }
 
+    /**
+     * As {@link #parseHeader} without making a result on success: null if the header is valid,
+     * else the refusal. The data path then reads {@link #receiverIndex(byte[], int)} and
+     * {@link #counter(byte[], int)}, allocating nothing per packet.
+     */
+    public static Parsed<TransportData> checkHeader(byte[] buf, int off, int len) {
+        return Header.check(buf, off, len, PacketType.TRANSPORT_DATA, MIN_LENGTH, false);
+    }
+
+    /** The receiver index of a packet {@link #checkHeader} accepted. */
+    public static int receiverIndex(byte[] buf, int off) {
+        return Bytes.i32(buf, off + RECEIVER_INDEX_OFFSET);
+    }
+
+    /** The counter (unsigned) of a packet {@link #checkHeader} accepted. */
+    public static long counter(byte[] buf, int off) {
+        return Bytes.i64(buf, off + COUNTER_OFFSET);
+    }
+
     /** Writes the header, receiver index and counter (bytes 0..16). */
     public static void writeHeader(byte[] buf, int off, int receiverIndex, long counter) {
         Header.write(buf, off, PacketType.TRANSPORT_DATA, Header.NO_SUITE);

@@ -1,5 +1,7 @@
 package io.mp2p.bench;
 
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,18 +27,25 @@ import io.mp2p.CipherSuite;
 import io.mp2p.engine.EngineEvent;
 import io.mp2p.engine.SendStatus;
 import io.mp2p.engine.Transmit;
+import io.mp2p.identity.PeerKey;
 
 /**
  * The engine's data path on one established session, one thread, no sockets. Every score is in
  * application <b>messages</b> per second; MB/s of payload = score × {@code size} / 10^6.
  * <ul>
- * <li>{@code seal}: {@code a.send} + {@code a.pollTransmit} (framing, fragmenting, AEAD seal);</li>
- * <li>{@code open}: {@code b.handleDatagram} + {@code b.pollEvent} over packets sealed beforehand
+ * <li>{@code seal}: {@code a.send} + {@code a.pollTransmit(ByteBuffer)} into a reused buffer (framing,
+ *     fragmenting, AEAD seal);</li>
+ * <li>{@code open}: {@code b.handleDatagram} + {@code b.pollMessage(ByteBuffer)} into a reused buffer
+ *     over packets sealed beforehand
  *     (AEAD open, replay window, frames, reassembly, delivery). A packet opens once only (a second
  *     time it is REPLAYED), so each invocation opens a fresh batch of {@value #BATCH} messages
  *     sealed in an untimed {@code Level.Invocation} setup;</li>
  * <li>{@code sealAndOpen}: both, packet by packet.</li>
+ * <li>{@code sealLegacy}, {@code openLegacy}: the allocating forms, {@code pollTransmit()} and
+ *     {@code pollEvent()}, which copy each datagram and message into a new array and object.</li>
  * </ul>
+ * The batch of {@code open} is sealed into arrays made once per trial, so that {@code -prof gc}'s
+ * bytes per operation count {@code open}'s own allocation (JMH counts the setup's too).
  * {@code size} 1197 = one DATAGRAM frame at the default 1280 path MTU (maxPlaintext 1200 − 3);
  * 1200 takes 2 fragments; 16384 takes 14.
  */
@@ -58,6 +67,8 @@ public class TransportBenchmark {
 
         EnginePair pair;
         byte[] message;
+        /** Where a datagram or a message is copied out of the engine: made once. */
+        final ByteBuffer buffer = ByteBuffer.allocate(65_535);
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -76,8 +87,23 @@ public class TransportBenchmark {
     /** A batch of packets sealed by a, never opened yet. */
     @State(Scope.Thread)
     public static class Sealed {
-        final List<Transmit> packets = new ArrayList<>();
+        final List<byte[]> packets = new ArrayList<>();
+        int[] lengths = new int[BATCH];
+        int count;
         Session session;
+        private ByteBuffer out;
+        private byte[] wrapped;
+
+        /** One ByteBuffer per packet array, made when the array is first sealed into (untimed, once). */
+        private final java.util.IdentityHashMap<byte[], ByteBuffer> views = new java.util.IdentityHashMap<>();
+
+        private void wrap(byte[] a) {
+            if (wrapped != a) {
+                out = views.computeIfAbsent(a, ByteBuffer::wrap);
+                wrapped = a;
+            }
+            out.clear();
+        }
 
         @Setup(Level.Trial)
         public void setUp(Session s) {
@@ -87,13 +113,21 @@ public class TransportBenchmark {
         @Setup(Level.Invocation)
         public void seal() {
             Session s = session;
-            packets.clear();
+            count = 0;
             for (int i = 0; i < BATCH; i++) {
                 if (s.pair.a.send(s.pair.bKey, s.message, EnginePair.NOW) != SendStatus.SENT) {
                     throw new IllegalStateException("not sent");
                 }
-                for (Transmit t; (t = s.pair.a.pollTransmit()) != null; ) {
-                    packets.add(t);
+                for (int n; (n = s.pair.a.peekTransmitLength()) >= 0; count++) {
+                    if (packets.size() == count) {
+                        packets.add(new byte[s.pair.a.maxDatagramLength()]);
+                    }
+                    if (count == lengths.length) {
+                        lengths = java.util.Arrays.copyOf(lengths, count * 2);
+                    }
+                    wrap(packets.get(count));
+                    s.pair.a.pollTransmit(out);
+                    lengths[count] = n;
                 }
             }
         }
@@ -101,6 +135,16 @@ public class TransportBenchmark {
 
     @Benchmark
     public void seal(Session s, Blackhole bh) {
+        bh.consume(s.pair.a.send(s.pair.bKey, s.message, EnginePair.NOW));
+        ByteBuffer buf = s.buffer;
+        for (InetSocketAddress to; (to = s.pair.a.pollTransmit(buf.clear())) != null; ) {
+            bh.consume(to);
+            bh.consume(buf.position());
+        }
+    }
+
+    @Benchmark
+    public void sealLegacy(Session s, Blackhole bh) {
         bh.consume(s.pair.a.send(s.pair.bKey, s.message, EnginePair.NOW));
         for (Transmit t; (t = s.pair.a.pollTransmit()) != null; ) {
             bh.consume(t);
@@ -115,9 +159,24 @@ public class TransportBenchmark {
         Session s = batch.session;
         var b = s.pair.b;
         var from = s.pair.aAddress;
-        for (int i = 0, n = batch.packets.size(); i < n; i++) {
-            Transmit t = batch.packets.get(i);
-            b.handleDatagram(t.data(), 0, t.length(), from, EnginePair.NOW);
+        ByteBuffer buf = s.buffer;
+        for (int i = 0, n = batch.count; i < n; i++) {
+            b.handleDatagram(batch.packets.get(i), 0, batch.lengths[i], from, EnginePair.NOW);
+            for (PeerKey sender; (sender = b.pollMessage(buf.clear())) != null; ) {
+                bh.consume(sender);
+                bh.consume(buf.position());
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void openLegacy(Sealed batch, Blackhole bh) {
+        Session s = batch.session;
+        var b = s.pair.b;
+        var from = s.pair.aAddress;
+        for (int i = 0, n = batch.count; i < n; i++) {
+            b.handleDatagram(batch.packets.get(i), 0, batch.lengths[i], from, EnginePair.NOW);
             for (EngineEvent e; (e = b.pollEvent()) != null; ) {
                 bh.consume(e);
             }
@@ -129,11 +188,12 @@ public class TransportBenchmark {
         var a = s.pair.a;
         var b = s.pair.b;
         bh.consume(a.send(s.pair.bKey, s.message, EnginePair.NOW));
-        for (Transmit t; (t = a.pollTransmit()) != null; ) {
-            b.handleDatagram(t.data(), 0, t.length(), s.pair.aAddress, EnginePair.NOW);
+        ByteBuffer buf = s.buffer;
+        while (a.pollTransmit(buf.clear()) != null) {
+            b.handleDatagram(buf.array(), 0, buf.position(), s.pair.aAddress, EnginePair.NOW);
         }
-        for (EngineEvent e; (e = b.pollEvent()) != null; ) {
-            bh.consume(e);
+        for (PeerKey sender; (sender = b.pollMessage(buf.clear())) != null; ) {
+            bh.consume(sender);
         }
     }
 }
