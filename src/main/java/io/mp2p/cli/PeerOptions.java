@@ -6,6 +6,7 @@ import java.time.Instant;
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.address.NodeRecord;
 import io.mp2p.address.NodeRecordException;
+import io.mp2p.address.UnicastEndpoints;
 import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.PeerKey;
 import picocli.CommandLine.Option;
@@ -77,7 +78,19 @@ final class PeerOptions {
                     + " key: it was altered or is not from that peer");
             case NOT_A_GROUP -> throw new CliException("--peer: the node record names "
                     + GroupAddresses.toText(r.group()) + ", which is not an mp2p group");
+            case BAD_ENDPOINT -> throw new CliException("--peer: the node record lists an endpoint no peer may"
+                    + " be sent to (" + badEndpoint(r) + ")");
         };
+    }
+
+    private static String badEndpoint(NodeRecord r) {
+        for (InetSocketAddress ep : r.endpoints()) {
+            UnicastEndpoints.Problem p = UnicastEndpoints.problem(ep, UnicastEndpoints.Policy.ROUTABLE);
+            if (p != null) {
+                return UnicastEndpoints.format(ep) + ": " + p.explanation();
+            }
+        }
+        return "none found";
     }
 
     java.time.Duration timeout() throws CliException {
