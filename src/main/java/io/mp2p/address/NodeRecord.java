@@ -476,7 +476,7 @@ public final class NodeRecord {
     }
 
     /** One {@code ep} value; any format error is reported as {@link NodeRecordException.Reason#ENDPOINT}. */
-    private static InetSocketAddress parseEndpoint(String text) throws NodeRecordException {
+    static InetSocketAddress parseEndpoint(String text) throws NodeRecordException {
         try {
             return parseHostPort(text);
         } catch (NodeRecordException e) {

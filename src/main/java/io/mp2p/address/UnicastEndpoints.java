@@ -93,6 +93,16 @@ public final class UnicastEndpoints {
         return null;
     }
 
+    /**
+     * Parses {@code a.b.c.d:port} or {@code [ipv6]:port} as a record's {@code ep} value is written
+     * (literal addresses only, never a host name). Says nothing about {@link #problem}.
+     *
+     * @throws NodeRecordException (reason {@code ENDPOINT}) saying what is wrong
+     */
+    public static InetSocketAddress parse(String text) throws NodeRecordException {
+        return NodeRecord.parseEndpoint(text);
+    }
+
     /** {@code a.b.c.d:port} or {@code [ipv6]:port}, the address in RFC 5952 form. */
     public static String format(InetSocketAddress endpoint) {
         return NodeRecord.formatAddress(endpoint.getAddress()) + ':' + endpoint.getPort();

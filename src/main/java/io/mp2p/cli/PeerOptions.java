@@ -57,6 +57,12 @@ final class PeerOptions {
         return peerGroup == null ? null : new InetSocketAddress(NetworkOptions.parseGroup(peerGroup, "--peer-group"), port);
     }
 
+    /** The unicast endpoints of the node record given as --peer (empty for a bare key). */
+    java.util.List<InetSocketAddress> endpoints() throws CliException {
+        NodeRecord r = record();
+        return r == null ? java.util.List.of() : r.endpoints();
+    }
+
     /** The node record given as --peer, verified, or null when --peer is a bare key. */
     private NodeRecord record() throws CliException {
         String text = peer.strip();

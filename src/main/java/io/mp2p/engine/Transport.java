@@ -55,7 +55,7 @@ final class Transport {
      * Processes a received TransportData (spec §6.6). Returns the peer whose current session asks
      * for a rekey on receive (§6.5) — the caller starts that handshake — or null.
      */
-    Peer receive(byte[] buf, int off, int len, long now) {
+    Peer receive(byte[] buf, int off, int len, java.net.InetSocketAddress from, long now) {
         Parsed<TransportData> parsed = TransportData.parseHeader(buf, off, len);
         if (!parsed.isOk()) {
             counters.drop(WireDrops.of(parsed.error()));
@@ -92,6 +92,8 @@ final class Transport {
             return null;
         }
         Peer p = s.peer;
+        // Authenticated and not a replay: a unicast session follows its peer to a new source (§6.10).
+        PeerPaths.roam(p, from, out);
         if (s == p.next) {
             slots.confirmed(p, s);
             slots.announce(p, s);
