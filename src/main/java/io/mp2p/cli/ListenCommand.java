@@ -108,7 +108,7 @@ final class ListenCommand implements Callable<Integer> {
         out.println("my publ: " + id.publicKey().toHex());
         out.println("my record: " + record(id, channel, RecordEndpoints.publish(RecordEndpoints.parse(endpoints),
                 channel, null)));
-        ListenDialer.start(channel, connect, network.port, System.err);
+        ListenDialer.start(channel, connect, network.port, System.err, s -> startReader(s, out));
         if (group == null && !network.staticGroup) {
             GroupEpoch today = GroupEpoch.of(Instant.now());
             out.println("my epoch: " + today.day() + ", " + today.date() + " UTC (my groups change daily at 00:00 UTC)");

@@ -19,8 +19,8 @@ final class ListenDialer {
     }
 
     /** Checks every record first (a bad one is a usage error before anything runs), then dials them all. */
-    static void start(SecureMulticastChannel channel, List<String> records, int port, PrintStream err)
-            throws CliException {
+    static void start(SecureMulticastChannel channel, List<String> records, int port, PrintStream err,
+                      java.util.function.Consumer<PeerSession> reader) throws CliException {
         if (records == null) {
             return;
         }
@@ -31,7 +31,7 @@ final class ListenDialer {
             PeerKey key = peer.key();
             var group = peer.group(port);
             var endpoints = peer.endpoints();
-            dials.add(() -> dial(channel, key, group, endpoints, err));
+            dials.add(() -> dial(channel, key, group, endpoints, err, reader));
         }
         for (Runnable r : dials) {
             Thread t = new Thread(r, "mp2p-dial");
@@ -41,11 +41,14 @@ final class ListenDialer {
     }
 
     private static void dial(SecureMulticastChannel channel, PeerKey key, java.net.InetSocketAddress group,
-                             List<java.net.InetSocketAddress> endpoints, PrintStream err) {
+                             List<java.net.InetSocketAddress> endpoints, PrintStream err,
+                             java.util.function.Consumer<PeerSession> reader) {
         try {
             PeerSession s = endpoints.isEmpty() ? (group == null ? channel.connect(key) : channel.connect(key, group))
                     : channel.connect(key, group, endpoints);
             err.println("mp2p: connected to " + key.toHex() + " via " + s.path());
+            // A session we dialed is not offered to the session listener: its messages are read here.
+            reader.accept(s);
         } catch (Mp2pException e) {
             err.println("mp2p: --connect " + key.toHex() + ": " + e.getMessage());
         } catch (InterruptedException e) {
