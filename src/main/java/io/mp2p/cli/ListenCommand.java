@@ -64,6 +64,15 @@ final class ListenCommand implements Callable<Integer> {
                     "to each other's endpoints at once is what gets through stateful firewalls"})
     java.util.List<String> connect;
 
+    @Option(names = "--map-port",
+            description = {"ask our router (PCP, then NAT-PMP, port 5351) to forward our unicast port, keep it",
+                    "renewed, delete it on exit, and publish the external endpoint in our record (IPv4)"})
+    boolean mapPort;
+
+    @Option(names = "--gateway", paramLabel = "ADDR",
+            description = "the router --map-port asks (default: the IPv4 default router of our interface)")
+    String gateway;
+
     @Option(names = "--allow", paramLabel = "FILE",
             description = "accept only the peers listed in FILE (one key per line, # comments)")
     Path allow;
@@ -106,8 +115,14 @@ final class ListenCommand implements Callable<Integer> {
         SecureMulticastChannel channel = Channels.open(id, b.build());
         out.println("my addr: " + GroupAddresses.toText(channel.localGroup().getAddress()));
         out.println("my publ: " + id.publicKey().toHex());
+        io.mp2p.portmap.PortMapKeeper mapping = mapPort ? ListenPortMap.start(channel, gateway, System.err) : null;
+        InetSocketAddress mapped = mapping == null ? null : mapping.current().external();
+        if (mapping != null) {
+            out.println("my mapping: " + io.mp2p.address.UnicastEndpoints.format(mapped) + " ("
+                    + mapping.current().protocol() + ", " + mapping.current().lifetimeSeconds() + " s)");
+        }
         out.println("my record: " + record(id, channel, RecordEndpoints.publish(RecordEndpoints.parse(endpoints),
-                channel, null)));
+                channel, mapped)));
         ListenDialer.start(channel, connect, network.port, System.err, s -> startReader(s, out));
         if (group == null && !network.staticGroup) {
             GroupEpoch today = GroupEpoch.of(Instant.now());
@@ -116,6 +131,9 @@ final class ListenCommand implements Callable<Integer> {
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (mapping != null) {
+                mapping.close();
+            }
             channel.close();
             release(lock);
         }));

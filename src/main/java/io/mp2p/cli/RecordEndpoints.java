@@ -40,25 +40,31 @@ final class RecordEndpoints {
     }
 
     /**
-     * What to publish: {@code given} if any, else the channel's unicast address if it is one a peer
-     * may be sent to, then {@code mapped} (a router's port mapping) if any; at most MAX_ENDPOINTS.
+     * What to publish: {@code mapped} (a router's port mapping) if any — first, since a peer beyond
+     * our router can use only that — then {@code given} if any, else the channel's unicast address if
+     * it is one a peer may be sent to; at most MAX_ENDPOINTS.
      */
     static List<InetSocketAddress> publish(List<InetSocketAddress> given, SecureMulticastChannel channel,
                                            InetSocketAddress mapped) throws CliException {
-        List<InetSocketAddress> out = new ArrayList<>(given);
-        if (out.isEmpty()) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        if (mapped != null) {
+            out.add(mapped);
+        }
+        for (InetSocketAddress g : given) {
+            if (!out.contains(g) && out.size() < NodeRecord.MAX_ENDPOINTS) {
+                out.add(g);
+            }
+        }
+        if (given.isEmpty()) {
             InetSocketAddress local;
             try {
                 local = channel.localUnicastAddress();
             } catch (IOException e) {
                 throw new CliException("cannot read our unicast address: " + e.getMessage());
             }
-            if (UnicastEndpoints.problem(local, UnicastEndpoints.Policy.ROUTABLE) == null) {
+            if (UnicastEndpoints.problem(local, UnicastEndpoints.Policy.ROUTABLE) == null && !out.contains(local)) {
                 out.add(local);
             }
-        }
-        if (mapped != null && !out.contains(mapped) && out.size() < NodeRecord.MAX_ENDPOINTS) {
-            out.add(mapped);
         }
         return out;
     }
