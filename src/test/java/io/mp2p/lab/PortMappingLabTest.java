@@ -109,6 +109,17 @@ class PortMappingLabTest {
             plain.close();
             assertFalse(control.connected(), "reached n through its NAT without a mapping:\n" + control.senderStderr());
 
+            // mp2p doctor on n sees that its router offers port mapping.
+            LabProcess doctor = lab.start(n, "doctor", Mp2p.command("doctor", "-k", kn.file().toString(), "--ipv4",
+                    "--interface", "lan0"), Mp2p.env(lab, false));
+            doctor.awaitExit(LabTopologiesTest.DOCTOR_WAIT_SECONDS);
+            String portMapLine = doctor.stdout().stream().map(LabProcess.Line::text)
+                    .filter(l -> l.contains("port mapping: ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no port mapping line:\n" + doctor.stdoutText()));
+            System.out.println("lab: mp2p doctor on n: " + portMapLine);
+            assertTrue(portMapLine.startsWith("[OK]") && portMapLine.contains("the router 198.18.1.1 answers NAT-PMP"
+                    + " (external address 11.0.0.1)"), portMapLine);
+
             // With --map-port: n asks r (its default router) for a mapping and publishes it.
             LabProcess listener = Mp2p.listen(lab, n, kn, LabTopologiesTest.concat(net, "--map-port"));
             record(listener);

@@ -15,16 +15,16 @@ import java.util.List;
  * external address 203.0.113.7 and port internal + {@link #PORT_OFFSET}, for at most {@code maxLifetime}
  * seconds, and records what it was asked.
  */
-final class FakePortMapGateway implements AutoCloseable {
+public final class FakePortMapGateway implements AutoCloseable {
     /** What the fake speaks. */
-    enum Mode { PCP, NAT_PMP_ONLY, SILENT }
+    public enum Mode { PCP, NAT_PMP_ONLY, SILENT }
 
     /** One request it got: protocol, internal port, requested lifetime. */
     record Request(PortMapProtocol protocol, int internalPort, long lifetime, InetAddress clientField) {
     }
 
     static final int PORT_OFFSET = 10_000;
-    static final byte[] EXTERNAL = {(byte) 203, 0, 113, 7};
+    public static final byte[] EXTERNAL = {(byte) 203, 0, 113, 7};
     private static final int PCP_EPOCH = 1234;
 
     private final DatagramSocket socket;
@@ -33,7 +33,7 @@ final class FakePortMapGateway implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final Thread thread;
 
-    FakePortMapGateway(Mode mode, long maxLifetime) throws SocketException {
+    public FakePortMapGateway(Mode mode, long maxLifetime) throws SocketException {
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.mode = mode;
         this.maxLifetime = maxLifetime;
@@ -42,7 +42,7 @@ final class FakePortMapGateway implements AutoCloseable {
         thread.start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
