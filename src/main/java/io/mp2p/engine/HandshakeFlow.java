@@ -175,8 +175,8 @@ final class HandshakeFlow {
         Peer p = pending.peer;
         if (p.race != null && p.race.running()) {
             p.endpoint = p.race.finish(from);
-            PeerPaths.report(p, out);
         }
+        PeerPaths.report(p, out);
         slots.dropPending(p);
         p.retryAt = Peer.NONE;
         p.unconfirmedAt = Peer.NONE;

@@ -27,6 +27,8 @@ final class Peer {
     boolean endpointFixed;
     /** The group and unicast endpoints a handshake with no session to lean on tries together (§6.10), or null. */
     PathRace race;
+    /** The endpoint last reported in a PathChanged event, so that a rekey on the same path reports nothing. */
+    InetSocketAddress reportedEndpoint;
 
     Session previous;
     Session current;

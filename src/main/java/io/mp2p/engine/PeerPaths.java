@@ -13,9 +13,10 @@ final class PeerPaths {
     private PeerPaths() {
     }
 
-    /** Tells the caller where {@code p}'s packets go now. */
+    /** Tells the caller where {@code p}'s packets go now, if that changed since it was last told. */
     static void report(Peer p, EngineOutput out) {
-        if (p.endpoint != null) {
+        if (p.endpoint != null && !p.endpoint.equals(p.reportedEndpoint)) {
+            p.reportedEndpoint = p.endpoint;
             out.event(new EngineEvent.PathChanged(p.key, SessionPath.of(p.endpoint)));
         }
     }
