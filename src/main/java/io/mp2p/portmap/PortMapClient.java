@@ -65,7 +65,7 @@ public final class PortMapClient implements AutoCloseable {
             return new PortMapClient(s, gateway);
         } catch (IOException e) {
             throw new PortMapException(PortMapException.Reason.IO, "cannot open a socket to the gateway "
-                    + gateway + ": " + e.getMessage(), e);
+                    + text(gateway) + ": " + e.getMessage(), e);
         }
     }
 
@@ -108,7 +108,7 @@ public final class PortMapClient implements AutoCloseable {
         }
         NatPmpMessages.Response r = NatPmpMessages.parse(answer, answer.length);
         if (r == null || r.opcode() != (NatPmpMessages.OP_EXTERNAL_ADDRESS | NatPmpMessages.RESPONSE_BIT)) {
-            throw new PortMapException(PortMapException.Reason.UNSUPPORTED, "the gateway " + gateway
+            throw new PortMapException(PortMapException.Reason.UNSUPPORTED, "the gateway " + text(gateway)
                     + " answered port 5351 in neither PCP nor NAT-PMP");
         }
         return new Probe(PortMapProtocol.NAT_PMP, r.result() == NatPmpMessages.RESULT_SUCCESS ? r.address() : null);
@@ -206,13 +206,17 @@ public final class PortMapClient implements AutoCloseable {
             }
         } catch (java.net.PortUnreachableException e) {
             throw new PortMapException(PortMapException.Reason.NO_RESPONSE, "nothing listens on the gateway's port "
-                    + gateway + " (ICMP port unreachable): the router offers no PCP or NAT-PMP", e);
+                    + text(gateway) + " (ICMP port unreachable): the router offers no PCP or NAT-PMP", e);
         } catch (IOException e) {
-            throw new PortMapException(PortMapException.Reason.IO, "cannot reach the gateway " + gateway + ": "
+            throw new PortMapException(PortMapException.Reason.IO, "cannot reach the gateway " + text(gateway) + ": "
                     + e.getMessage(), e);
         }
-        throw new PortMapException(PortMapException.Reason.NO_RESPONSE, "no answer from the gateway " + gateway
+        throw new PortMapException(PortMapException.Reason.NO_RESPONSE, "no answer from the gateway " + text(gateway)
                 + " within " + GIVE_UP_MILLIS + " ms (" + MAX_TRIES + " tries): it offers no PCP or NAT-PMP");
+    }
+
+    private static String text(InetSocketAddress a) {
+        return a.getAddress() == null ? a.toString() : io.mp2p.address.UnicastEndpoints.format(a);
     }
 
     private static PortMapException refused(String protocol, int result) {
