@@ -43,6 +43,7 @@ public final class ChannelOptions {
     /** The peer port as set, 0 when it follows {@link #port} (kept so a copy with another port still follows). */
     private final int peerPortSetting;
     private final int ttl;
+    private final int unicastPort;
     private final boolean loopback;
     private final Duration connectTimeout;
     private final PeerTrustPolicy trustPolicy;
@@ -65,6 +66,7 @@ public final class ChannelOptions {
         this.peerPort = b.peerPort == 0 ? b.port : b.peerPort;
         this.peerPortSetting = b.peerPort;
         this.ttl = b.ttl;
+        this.unicastPort = b.unicastPort;
         this.loopback = b.loopback;
         this.connectTimeout = b.connectTimeout;
         this.trustPolicy = b.trustPolicy;
@@ -96,6 +98,7 @@ public final class ChannelOptions {
         b.port = port;
         b.peerPort = peerPortSetting;
         b.ttl = ttl;
+        b.unicastPort = unicastPort;
         b.loopback = loopback;
         b.connectTimeout = connectTimeout;
         b.trustPolicy = trustPolicy;
@@ -161,6 +164,11 @@ public final class ChannelOptions {
         return ttl;
     }
 
+    /** The port of our unicast socket; 0: any free port (the default). */
+    public int unicastPort() {
+        return unicastPort;
+    }
+
     public boolean loopback() {
         return loopback;
     }
@@ -215,6 +223,7 @@ public final class ChannelOptions {
         private int port = GroupAddresses.DEFAULT_PORT;
         private int peerPort;
         private int ttl = DEFAULT_TTL;
+        private int unicastPort;
         private boolean loopback = true;
         private Duration connectTimeout = Duration.ofNanos(Constants.REKEY_ATTEMPT_TIME);
         private PeerTrustPolicy trustPolicy = PeerTrustPolicy.acceptAny();
@@ -295,6 +304,19 @@ public final class ChannelOptions {
                 throw new IllegalArgumentException("ttl must be 0..255, got " + t);
             }
             this.ttl = t;
+            return this;
+        }
+
+        /**
+         * The port of our unicast socket (everything we send leaves from it, and unicast peers reach us
+         * there): fix it when publishing it as a node record endpoint or mapping it on a router.
+         * Default 0: any free port.
+         */
+        public Builder unicastPort(int p) {
+            if (p < 0 || p > 65_535) {
+                throw new IllegalArgumentException("unicastPort must be 0..65535 (0: any free port), got " + p);
+            }
+            this.unicastPort = p;
             return this;
         }
 

@@ -45,6 +45,15 @@ public final class PeerSession implements AutoCloseable {
     }
 
     /**
+     * Where this session's packets to the peer go now: its group, or a unicast address (spec/PROTOCOL.md
+     * §6.10). Changes if the peer moves to a new unicast source; null before the channel heard of the
+     * session's path.
+     */
+    public SessionPath path() {
+        return channel.pathOf(peer);
+    }
+
+    /**
      * Sends one message, encrypted. Returns once the message is handed to the channel's I/O thread;
      * delivery is not acknowledged. When 4,096 sends wait for that thread, this call waits too, so a
      * fast sender is slowed to what the channel can encrypt rather than filling memory. A send that

@@ -117,6 +117,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private final AtomicLong messagesDroppedSessionClosed = new AtomicLong();
     /** Owned by the I/O thread. */
     private final Map<PeerKey, PeerSession> sessions = new HashMap<>();
+    /** Where each peer's packets go (engine PathChanged events); read by PeerSession.path() from any thread. */
+    private final Map<PeerKey, SessionPath> paths = new java.util.concurrent.ConcurrentHashMap<>();
     /** Owned by the I/O thread. */
     private final Map<PeerKey, List<ConnectRequest>> connecting = new HashMap<>();
     /** Owned by the I/O thread. */
@@ -197,7 +199,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
                     + " address; choose the matching IP version");
         }
         UdpTransport transport = UdpTransport.open(new UdpTransport.Settings(nif, options.ipVersion(), group,
-                options.port(), options.ttl(), options.loopback(), options.membershipRefresh()));
+                options.port(), options.ttl(), options.loopback(), options.membershipRefresh(), options.unicastPort()));
         try {
             transport.listenOn(listen);
         } catch (IOException | RuntimeException e) {
@@ -306,7 +308,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
      */
     public PeerSession connect(PeerKey peer) throws Mp2pException, InterruptedException {
         requireNotIoThread("connect");
-        return await(peer, startConnect(peer, null));
+        return await(peer, startConnect(peer, null, List.of()));
     }
 
     /**
@@ -316,7 +318,48 @@ public final class SecureMulticastChannel implements AutoCloseable {
      */
     public PeerSession connect(PeerKey peer, InetSocketAddress group) throws Mp2pException, InterruptedException {
         requireNotIoThread("connect");
-        return await(peer, startConnect(peer, checkGroup(group)));
+        return await(peer, startConnect(peer, checkGroup(group), List.of()));
+    }
+
+    /**
+     * As {@link #connect(PeerKey, InetSocketAddress)}, trying the peer's group and its unicast
+     * {@code endpoints} together, staggered, first answer wins (Happy Eyeballs, spec/PROTOCOL.md §6.10);
+     * endpoints of the other IP version are skipped. {@link PeerSession#path()} says which path the
+     * session took.
+     *
+     * <pre>{@code
+     * NodeRecord r = NodeRecord.parse(text);   // and r.verify(Instant.now()) == VALID
+     * PeerSession s = channel.connect(r.key(), new InetSocketAddress(r.group(), r.port()), r.endpoints());
+     * System.out.println("connected via " + s.path());
+     * }</pre>
+     *
+     * @param group the peer's group, or null for the one derived from its key
+     */
+    public PeerSession connect(PeerKey peer, InetSocketAddress group, List<InetSocketAddress> endpoints)
+            throws Mp2pException, InterruptedException {
+        requireNotIoThread("connect");
+        return await(peer, startConnect(peer, group == null ? null : checkGroup(group), sameFamily(endpoints)));
+    }
+
+    /** The endpoints this channel's socket can send to. */
+    private List<InetSocketAddress> sameFamily(List<InetSocketAddress> endpoints) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetSocketAddress ep : endpoints) {
+            if (ep.getAddress() != null && options.ipVersion().matches(ep.getAddress())) {
+                out.add(ep);
+            }
+        }
+        return out;
+    }
+
+    /** The address our packets leave from and unicast peers reach us at (publish it in a node record). */
+    public InetSocketAddress localUnicastAddress() throws IOException {
+        return transport.unicastAddress();
+    }
+
+    /** Where packets to {@code peer} go now, or null while it has no session ({@link PeerSession#path()}). */
+    SessionPath pathOf(PeerKey peer) {
+        return paths.get(peer);
     }
 
     /**
@@ -326,7 +369,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
      * inside such a stage or a listener: {@link #connect} is the blocking call that is safe there.)
      */
     public CompletableFuture<PeerSession> connectAsync(PeerKey peer) {
-        return published(startConnect(peer, null));
+        return published(startConnect(peer, null, List.of()));
     }
 
     /**
@@ -335,7 +378,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
      * @throws IllegalArgumentException when {@code group} is not of this channel's IP version
      */
     public CompletableFuture<PeerSession> connectAsync(PeerKey peer, InetSocketAddress group) {
-        return published(startConnect(peer, checkGroup(group)));
+        return published(startConnect(peer, checkGroup(group), List.of()));
     }
 
     /** The future the application sees: completed on the callback executor, cancellable. */
@@ -363,7 +406,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     /** Registers a connect request; its internal future is completed on the I/O thread (no user stages). */
-    private ConnectRequest startConnect(PeerKey peer, InetSocketAddress group) {
+    private ConnectRequest startConnect(PeerKey peer, InetSocketAddress group, List<InetSocketAddress> endpoints) {
         Objects.requireNonNull(peer, "peer");
         long started = now();
         ConnectRequest r = new ConnectRequest(new CompletableFuture<>(),
@@ -393,7 +436,9 @@ public final class SecureMulticastChannel implements AutoCloseable {
                     return;
                 }
                 connecting.computeIfAbsent(peer, k -> new ArrayList<>()).add(r);
-                if (group != null) {
+                if (!endpoints.isEmpty()) {
+                    engine.connect(peer, group, endpoints, now);
+                } else if (group != null) {
                     engine.connect(peer, group, now);
                 } else {
                     engine.connect(peer, now);
@@ -873,6 +918,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
             }
         } else if (event instanceof EngineEvent.Stream e) {
             streams.onEvent(peer, e.event());
+        } else if (event instanceof EngineEvent.PathChanged e) {
+            paths.put(peer, e.path());
         } else if (event instanceof EngineEvent.PeerRefused) {
             refusals.refused(peer, now());
         } else if (event instanceof EngineEvent.SessionClosed e) {

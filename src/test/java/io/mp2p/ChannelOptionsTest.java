@@ -26,7 +26,7 @@ class ChannelOptionsTest {
         PeerTrustPolicy policy = PeerTrustPolicy.allowList(List.of());
         ChannelOptions options = ChannelOptions.builder().networkInterface("lo").ipVersion(IpFamily.IPV6)
                 .group(InetAddress.getByName("ff1e::1")).ipv6Scope(Ipv6Scope.SITE).staticGroup(true)
-                .groupClock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)).port(5000).peerPort(5001).ttl(7).loopback(false)
+                .groupClock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)).port(5000).peerPort(5001).ttl(7).unicastPort(5002).loopback(false)
                 .connectTimeout(Duration.ofSeconds(3)).trustPolicy(policy).pathMtu(1400)
                 .suite(CipherSuite.CHACHAPOLY_BLAKE2S).membershipRefresh(Duration.ofSeconds(9))
                 .receiveQueueCapacity(17).sessionListener(sessions).handshakeListener(retries)

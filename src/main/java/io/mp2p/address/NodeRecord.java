@@ -3,12 +3,15 @@ package io.mp2p.address;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 
 import io.mp2p.identity.KeyFormatException;
@@ -41,6 +44,14 @@ public final class NodeRecord {
     public static final String EXPIRES_PARAMETER = "expires";
     /** Name of the signature parameter. */
     public static final String SIGNATURE_PARAMETER = "sig";
+    /** Name of the unicast endpoint parameter, given once per endpoint (spec/ADDRESSING.md §7.5). */
+    public static final String ENDPOINT_PARAMETER = "ep";
+    /**
+     * Most unicast endpoints in one record: a global IPv6 address and a mapped IPv4 endpoint per
+     * family, with room for a second address of each. The bound caps the unicast initiations one
+     * record can make a reader send (one per endpoint per attempt).
+     */
+    public static final int MAX_ENDPOINTS = 4;
     /** Family byte of an IPv4 group in the signed bytes. */
     public static final int FAMILY_IPV4 = 4;
     /** Family byte of an IPv6 group in the signed bytes. */
@@ -57,10 +68,11 @@ public final class NodeRecord {
     public static final int SIGNATURE_TEXT_LENGTH = (SIGNATURE_LENGTH * 4 + 2) / 3;
     /**
      * Longest text accepted. A canonical record is at most 236 characters (a 39-character IPv6 address
-     * and a 17-digit expiry); the margin allows non-canonical address spellings, and the bound keeps a
-     * hostile input from costing more than a fixed amount of work.
+     * and a 17-digit expiry) plus at most 52 per endpoint ({@code &ep=[<39>]:65535}); the margin
+     * allows non-canonical address spellings, and the bound keeps a hostile input from costing more
+     * than a fixed amount of work.
      */
-    public static final int MAX_TEXT_LENGTH = 256;
+    public static final int MAX_TEXT_LENGTH = 512;
 
     private static final byte[] LABEL = SIGNATURE_LABEL.getBytes(StandardCharsets.US_ASCII);
     /** The address field is 16 bytes for both families; IPv4 is followed by 12 zero bytes. */
@@ -68,6 +80,8 @@ public final class NodeRecord {
     private static final int IPV4_LENGTH = 4;
     private static final int SIGNED_LENGTH = LABEL.length + PeerKey.LENGTH + 1 + ADDRESS_FIELD_LENGTH
             + Short.BYTES + Long.BYTES;
+    /** family(1) || address(16) || port(2) of one endpoint in the signed bytes. */
+    private static final int ENDPOINT_FIELD_LENGTH = 1 + ADDRESS_FIELD_LENGTH + Short.BYTES;
     private static final int MAX_PORT_DIGITS = 5;
     private static final int MAX_EXPIRES_DIGITS = Long.toString(MAX_EXPIRES_SECONDS).length();
     private static final int MAX_OCTET = 255;
@@ -84,6 +98,11 @@ public final class NodeRecord {
         BAD_SIGNATURE,
         /** Correctly signed, but the address is not in an mp2p range ({@link GroupAddresses#isMp2pGroup}). */
         NOT_A_GROUP,
+        /**
+         * Correctly signed, but a unicast endpoint is not one a reader may send to under the
+         * {@link UnicastEndpoints.Policy} given ({@link UnicastEndpoints#problem}).
+         */
+        BAD_ENDPOINT,
         /** Correctly signed, but {@code now} is at or past the expiry. */
         EXPIRED
     }
@@ -92,13 +111,16 @@ public final class NodeRecord {
     private final InetAddress group;
     private final int port;
     private final Instant expires;
+    private final List<InetSocketAddress> endpoints;
     private final byte[] signature;
 
-    private NodeRecord(PeerKey key, InetAddress group, int port, Instant expires, byte[] signature) {
+    private NodeRecord(PeerKey key, InetAddress group, int port, Instant expires, List<InetSocketAddress> endpoints,
+                       byte[] signature) {
         this.key = key;
         this.group = group;
         this.port = port;
         this.expires = expires;
+        this.endpoints = endpoints;
         this.signature = signature;
     }
 
@@ -112,7 +134,31 @@ public final class NodeRecord {
      */
     public static NodeRecord sign(Mp2pIdentity identity, InetAddress group, int port, Instant expires)
             throws NodeRecordException {
+        return sign(identity, group, port, expires, List.of(), UnicastEndpoints.Policy.ROUTABLE);
+    }
+
+    /**
+     * Signs a record that also lists the node's unicast endpoints (spec/ADDRESSING.md §7.5), in the
+     * order given (the order a reader tries them).
+     *
+     * @param endpoints at most {@link #MAX_ENDPOINTS}, no two equal, each acceptable under {@code policy}
+     * @param policy {@link UnicastEndpoints.Policy#ROUTABLE} except in tests on the loopback interface
+     * @throws NodeRecordException as {@link #sign(Mp2pIdentity, InetAddress, int, Instant)}, or with
+     *         reason {@code ENDPOINT} saying which endpoint is refused and why
+     */
+    public static NodeRecord sign(Mp2pIdentity identity, InetAddress group, int port, Instant expires,
+                                  List<InetSocketAddress> endpoints, UnicastEndpoints.Policy policy)
+            throws NodeRecordException {
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(policy, "policy");
+        List<InetSocketAddress> eps = checkEndpoints(endpoints);
+        for (InetSocketAddress ep : eps) {
+            UnicastEndpoints.Problem problem = UnicastEndpoints.problem(ep, policy);
+            if (problem != null) {
+                throw new NodeRecordException(NodeRecordException.Reason.ENDPOINT, "refusing to sign a record with "
+                        + "endpoint " + UnicastEndpoints.format(ep) + ": " + problem.explanation());
+            }
+        }
         if (!GroupAddresses.isMp2pGroup(group)) {
             throw new NodeRecordException(NodeRecordException.Reason.NOT_A_GROUP, "refusing to sign a record for "
                     + (group == null ? "no address" : group.getHostAddress())
@@ -121,8 +167,8 @@ public final class NodeRecord {
         InetAddress normal = normalize(group);
         checkPort(port);
         checkExpires(expires);
-        byte[] unsigned = signedBytes(identity.publicKey(), normal, port, expires);
-        return new NodeRecord(identity.publicKey(), normal, port, expires, identity.sign(unsigned));
+        byte[] unsigned = signedBytes(identity.publicKey(), normal, port, expires, eps);
+        return new NodeRecord(identity.publicKey(), normal, port, expires, eps, identity.sign(unsigned));
     }
 
     /**
@@ -134,6 +180,17 @@ public final class NodeRecord {
      */
     public static NodeRecord of(PeerKey key, InetAddress group, int port, Instant expires, byte[] signature)
             throws NodeRecordException {
+        return of(key, group, port, expires, List.of(), signature);
+    }
+
+    /**
+     * As {@link #of(PeerKey, InetAddress, int, Instant, byte[])}, with unicast endpoints.
+     *
+     * @throws NodeRecordException also (reason {@code ENDPOINT}) for more than {@link #MAX_ENDPOINTS}
+     *         endpoints, a repeated one, or one without an address
+     */
+    public static NodeRecord of(PeerKey key, InetAddress group, int port, Instant expires,
+                                List<InetSocketAddress> endpoints, byte[] signature) throws NodeRecordException {
         if (key == null) {
             throw new NodeRecordException(NodeRecordException.Reason.KEY, "a node record needs a public key");
         }
@@ -146,7 +203,8 @@ public final class NodeRecord {
             throw new NodeRecordException(NodeRecordException.Reason.SIGNATURE_ENCODING, "a signature is "
                     + SIGNATURE_LENGTH + " bytes, got " + (signature == null ? "none" : signature.length));
         }
-        return new NodeRecord(key, normalize(group), port, expires, signature.clone());
+        List<InetSocketAddress> eps = checkEndpoints(endpoints);
+        return new NodeRecord(key, normalize(group), port, expires, eps, signature.clone());
     }
 
     /**
@@ -154,12 +212,27 @@ public final class NodeRecord {
      * The signature comes first because nothing else in a forged record means anything.
      */
     public Verdict verify(Instant now) {
+        return verify(now, UnicastEndpoints.Policy.ROUTABLE);
+    }
+
+    /**
+     * As {@link #verify(Instant)}, judging the endpoints under {@code policy}: after the group and
+     * before the expiry, the first endpoint with a {@link UnicastEndpoints#problem} makes the verdict
+     * {@link Verdict#BAD_ENDPOINT}.
+     */
+    public Verdict verify(Instant now, UnicastEndpoints.Policy policy) {
         Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(policy, "policy");
         if (!key.verify(signedBytes(), signature)) {
             return Verdict.BAD_SIGNATURE;
         }
         if (!GroupAddresses.isMp2pGroup(group)) {
             return Verdict.NOT_A_GROUP;
+        }
+        for (InetSocketAddress ep : endpoints) {
+            if (UnicastEndpoints.problem(ep, policy) != null) {
+                return Verdict.BAD_ENDPOINT;
+            }
         }
         if (!now.isBefore(expires)) {
             return Verdict.EXPIRED;
@@ -169,22 +242,37 @@ public final class NodeRecord {
 
     /**
      * The bytes the signature covers: ASCII("mp2p-node-record-v1") || key(32) || family(1) ||
-     * address(16) || port(2, big-endian) || expires(8, big-endian unix seconds).
+     * address(16) || port(2, big-endian) || expires(8, big-endian unix seconds), followed, only if
+     * the record has endpoints, by count(1) and per endpoint family(1) || address(16) || port(2).
      */
     public byte[] signedBytes() {
-        return signedBytes(key, group, port, expires);
+        return signedBytes(key, group, port, expires, endpoints);
     }
 
-    private static byte[] signedBytes(PeerKey key, InetAddress group, int port, Instant expires) {
-        ByteBuffer b = ByteBuffer.allocate(SIGNED_LENGTH);
+    private static byte[] signedBytes(PeerKey key, InetAddress group, int port, Instant expires,
+                                      List<InetSocketAddress> endpoints) {
+        // A record without endpoints signs exactly the version 1 bytes, so records signed before
+        // endpoints existed still verify; the length tells the two forms apart.
+        int length = SIGNED_LENGTH + (endpoints.isEmpty() ? 0 : 1 + endpoints.size() * ENDPOINT_FIELD_LENGTH);
+        ByteBuffer b = ByteBuffer.allocate(length);
         b.put(LABEL);
         b.put(key.encoded());
-        byte[] addr = group.getAddress();
+        putAddress(b, group, port);
+        b.putLong(expires.getEpochSecond());
+        if (!endpoints.isEmpty()) {
+            b.put((byte) endpoints.size());
+            for (InetSocketAddress ep : endpoints) {
+                putAddress(b, ep.getAddress(), ep.getPort());
+            }
+        }
+        return b.array();
+    }
+
+    private static void putAddress(ByteBuffer b, InetAddress address, int port) {
+        byte[] addr = address.getAddress();
         b.put((byte) (addr.length == IPV4_LENGTH ? FAMILY_IPV4 : FAMILY_IPV6));
         b.put(Arrays.copyOf(addr, ADDRESS_FIELD_LENGTH));
         b.putShort((short) port);
-        b.putLong(expires.getEpochSecond());
-        return b.array();
     }
 
     /** The signer's public key. */
@@ -207,16 +295,32 @@ public final class NodeRecord {
         return expires;
     }
 
+    /**
+     * The node's unicast endpoints in the signer's order (unmodifiable; empty for a record that
+     * names only its group). Believe them only after {@link #verify} said {@link Verdict#VALID}.
+     */
+    public List<InetSocketAddress> endpoints() {
+        return endpoints;
+    }
+
     /** The 64-byte Ed25519 signature (a copy). */
     public byte[] signature() {
         return signature.clone();
     }
 
-    /** The text form {@code mp2p://<hex key>@<addr>:<port>?expires=<secs>&sig=<base64url>}. */
+    /**
+     * The text form {@code mp2p://<hex key>@<addr>:<port>?expires=<secs>[&ep=<addr>:<port>]...&sig=<base64url>},
+     * with one {@code ep} per endpoint in order.
+     */
     public String toText() {
-        return SCHEME_PREFIX + key.toHex() + '@' + formatAddress(group) + ':' + port
-                + '?' + EXPIRES_PARAMETER + '=' + expires.getEpochSecond()
-                + '&' + SIGNATURE_PARAMETER + '=' + B64_ENCODER.encodeToString(signature);
+        StringBuilder sb = new StringBuilder(SCHEME_PREFIX).append(key.toHex()).append('@')
+                .append(formatAddress(group)).append(':').append(port)
+                .append('?').append(EXPIRES_PARAMETER).append('=').append(expires.getEpochSecond());
+        for (InetSocketAddress ep : endpoints) {
+            sb.append('&').append(ENDPOINT_PARAMETER).append('=').append(UnicastEndpoints.format(ep));
+        }
+        return sb.append('&').append(SIGNATURE_PARAMETER).append('=').append(B64_ENCODER.encodeToString(signature))
+                .toString();
     }
 
     /** Same as {@link #toText()}. */
@@ -237,12 +341,14 @@ public final class NodeRecord {
     @Override
     public boolean equals(Object o) {
         return o instanceof NodeRecord r && key.equals(r.key) && Arrays.equals(group.getAddress(), r.group.getAddress())
-                && port == r.port && expires.equals(r.expires) && Arrays.equals(signature, r.signature);
+                && port == r.port && expires.equals(r.expires) && endpoints.equals(r.endpoints)
+                && Arrays.equals(signature, r.signature);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, Arrays.hashCode(group.getAddress()), port, expires, Arrays.hashCode(signature));
+        return Objects.hash(key, Arrays.hashCode(group.getAddress()), port, expires, endpoints,
+                Arrays.hashCode(signature));
     }
 
     // ---------------------------------------------------------------- parsing
@@ -281,36 +387,9 @@ public final class NodeRecord {
         String hostPort = question < 0 ? rest : rest.substring(0, question);
         String query = question < 0 ? null : rest.substring(question + 1);
 
-        String addressText;
-        String portText;
-        InetAddress group;
-        if (hostPort.startsWith("[")) {
-            int close = hostPort.indexOf(']');
-            if (close < 0) {
-                throw new NodeRecordException(NodeRecordException.Reason.ADDRESS, "an IPv6 address opened with '[' has no ']'");
-            }
-            addressText = hostPort.substring(1, close);
-            String after = hostPort.substring(close + 1);
-            if (!after.startsWith(":")) {
-                throw new NodeRecordException(NodeRecordException.Reason.PORT, "expected ':' and a port after ']'");
-            }
-            portText = after.substring(1);
-            group = IPv6.of(IPv6.parse(addressText));
-        } else {
-            int colon = hostPort.indexOf(':');
-            if (colon >= 0 && hostPort.indexOf(':', colon + 1) >= 0) {
-                throw new NodeRecordException(NodeRecordException.Reason.ADDRESS,
-                        "an IPv6 address must be written in brackets, as [ff1e::1]:41414");
-            }
-            if (colon < 0) {
-                throw new NodeRecordException(NodeRecordException.Reason.PORT,
-                        "expected ':' and a port after the address, found none");
-            }
-            addressText = hostPort.substring(0, colon);
-            portText = hostPort.substring(colon + 1);
-            group = parseIpv4(addressText);
-        }
-        int port = parsePort(portText);
+        InetSocketAddress groupAndPort = parseHostPort(hostPort);
+        InetAddress group = groupAndPort.getAddress();
+        int port = groupAndPort.getPort();
 
         if (query == null) {
             throw new NodeRecordException(NodeRecordException.Reason.MISSING_PARAMETER,
@@ -318,6 +397,7 @@ public final class NodeRecord {
         }
         String expiresText = null;
         String sigText = null;
+        List<InetSocketAddress> endpoints = new ArrayList<>();
         for (String param : query.split("&", -1)) {
             int eq = param.indexOf('=');
             if (eq <= 0) {
@@ -336,10 +416,15 @@ public final class NodeRecord {
                     throw duplicate(SIGNATURE_PARAMETER);
                 }
                 sigText = value;
+            } else if (name.equals(ENDPOINT_PARAMETER)) {
+                if (endpoints.size() == MAX_ENDPOINTS) {
+                    throw tooManyEndpoints();
+                }
+                endpoints.add(parseEndpoint(value));
             } else {
                 throw new NodeRecordException(NodeRecordException.Reason.UNKNOWN_PARAMETER, "unknown parameter \""
                         + NodeRecordException.printable(name) + "\": a node record has only "
-                        + EXPIRES_PARAMETER + " and " + SIGNATURE_PARAMETER);
+                        + EXPIRES_PARAMETER + ", " + ENDPOINT_PARAMETER + " and " + SIGNATURE_PARAMETER);
             }
         }
         if (expiresText == null) {
@@ -350,9 +435,54 @@ public final class NodeRecord {
         }
         Instant expires = Instant.ofEpochSecond(parseExpires(expiresText));
         byte[] signature = parseSignature(sigText);
+        List<InetSocketAddress> eps = checkEndpoints(endpoints);
         // The curve check costs a scalar multiplication, so it runs after every cheap check has passed.
         PeerKey key = parseKey(keyText);
-        return new NodeRecord(key, group, port, expires, signature);
+        return new NodeRecord(key, group, port, expires, eps, signature);
+    }
+
+    /** {@code ipv4:port} or {@code [ipv6]:port}, as in the authority of a record and in {@code ep}. */
+    private static InetSocketAddress parseHostPort(String hostPort) throws NodeRecordException {
+        String addressText;
+        String portText;
+        InetAddress address;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new NodeRecordException(NodeRecordException.Reason.ADDRESS, "an IPv6 address opened with '[' has no ']'");
+            }
+            addressText = hostPort.substring(1, close);
+            String after = hostPort.substring(close + 1);
+            if (!after.startsWith(":")) {
+                throw new NodeRecordException(NodeRecordException.Reason.PORT, "expected ':' and a port after ']'");
+            }
+            portText = after.substring(1);
+            address = IPv6.of(IPv6.parse(addressText));
+        } else {
+            int colon = hostPort.indexOf(':');
+            if (colon >= 0 && hostPort.indexOf(':', colon + 1) >= 0) {
+                throw new NodeRecordException(NodeRecordException.Reason.ADDRESS,
+                        "an IPv6 address must be written in brackets, as [ff1e::1]:41414");
+            }
+            if (colon < 0) {
+                throw new NodeRecordException(NodeRecordException.Reason.PORT,
+                        "expected ':' and a port after the address, found none");
+            }
+            addressText = hostPort.substring(0, colon);
+            portText = hostPort.substring(colon + 1);
+            address = parseIpv4(addressText);
+        }
+        return new InetSocketAddress(address, parsePort(portText));
+    }
+
+    /** One {@code ep} value; any format error is reported as {@link NodeRecordException.Reason#ENDPOINT}. */
+    static InetSocketAddress parseEndpoint(String text) throws NodeRecordException {
+        try {
+            return parseHostPort(text);
+        } catch (NodeRecordException e) {
+            throw new NodeRecordException(NodeRecordException.Reason.ENDPOINT, ENDPOINT_PARAMETER + "=\""
+                    + NodeRecordException.printable(text) + "\": " + e.getMessage());
+        }
     }
 
     private static void checkKeyText(String hex) throws NodeRecordException {
@@ -466,6 +596,36 @@ public final class NodeRecord {
                     + SIGNATURE_PARAMETER + ": its last character carries non-zero padding bits");
         }
         return sig;
+    }
+
+    /** The endpoints as an unmodifiable list of scope-free addresses: at most MAX_ENDPOINTS, none twice. */
+    private static List<InetSocketAddress> checkEndpoints(List<InetSocketAddress> endpoints) throws NodeRecordException {
+        if (endpoints == null) {
+            return List.of();
+        }
+        if (endpoints.size() > MAX_ENDPOINTS) {
+            throw tooManyEndpoints();
+        }
+        List<InetSocketAddress> out = new ArrayList<>(endpoints.size());
+        for (InetSocketAddress ep : endpoints) {
+            if (ep == null || ep.isUnresolved() || ep.getAddress() == null) {
+                throw new NodeRecordException(NodeRecordException.Reason.ENDPOINT,
+                        "an endpoint is an IP address and a port, got " + ep);
+            }
+            checkPort(ep.getPort());
+            InetSocketAddress normal = new InetSocketAddress(normalize(ep.getAddress()), ep.getPort());
+            if (out.contains(normal)) {
+                throw new NodeRecordException(NodeRecordException.Reason.ENDPOINT, "endpoint "
+                        + UnicastEndpoints.format(normal) + " is given twice");
+            }
+            out.add(normal);
+        }
+        return List.copyOf(out);
+    }
+
+    private static NodeRecordException tooManyEndpoints() {
+        return new NodeRecordException(NodeRecordException.Reason.ENDPOINT, "a node record lists at most "
+                + MAX_ENDPOINTS + " endpoints");
     }
 
     private static NodeRecordException duplicate(String name) {

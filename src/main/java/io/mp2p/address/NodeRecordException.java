@@ -30,7 +30,7 @@ public final class NodeRecordException extends Exception {
         PORT,
         /** A required parameter ({@code expires}, {@code sig}) is absent. */
         MISSING_PARAMETER,
-        /** A parameter other than {@code expires} and {@code sig}, or an empty or malformed one. */
+        /** A parameter other than {@code expires}, {@code ep} and {@code sig}, or an empty or malformed one. */
         UNKNOWN_PARAMETER,
         /** A parameter given twice. */
         DUPLICATE_PARAMETER,
@@ -39,7 +39,12 @@ public final class NodeRecordException extends Exception {
         /** The signature is not 86 characters of unpadded base64url encoding 64 bytes. */
         SIGNATURE_ENCODING,
         /** When signing or building: the address is not an mp2p group. */
-        NOT_A_GROUP
+        NOT_A_GROUP,
+        /**
+         * A unicast endpoint ({@code ep}) is malformed, repeated, one too many, or (when signing) one
+         * a reader must not send to (spec/ADDRESSING.md §7.5).
+         */
+        ENDPOINT
     }
 
     private final Reason reason;

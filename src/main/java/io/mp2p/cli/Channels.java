@@ -60,7 +60,17 @@ final class Channels {
     /** Connects within the channel's timeout; a timeout's message adds {@link #routingHint} for {@code ttl} (if > 0). */
     static PeerSession connect(SecureMulticastChannel channel, PeerKey peer, InetSocketAddress group, int ttl)
             throws CliException, InterruptedException {
+        return connect(channel, peer, group, java.util.List.of(), ttl);
+    }
+
+    /** As {@link #connect(SecureMulticastChannel, PeerKey, InetSocketAddress, int)}, racing unicast endpoints too. */
+    static PeerSession connect(SecureMulticastChannel channel, PeerKey peer, InetSocketAddress group,
+                               java.util.List<InetSocketAddress> endpoints, int ttl)
+            throws CliException, InterruptedException {
         try {
+            if (!endpoints.isEmpty()) {
+                return channel.connect(peer, group, endpoints);
+            }
             return group == null ? channel.connect(peer) : channel.connect(peer, group);
         } catch (HandshakeTimeoutException e) {
             throw new CliException(e.getMessage() + (ttl > 0 ? routingHint(ttl) : ""), ExitCodes.FAILURE);

@@ -91,10 +91,8 @@ final class DoctorCommand implements Callable<Integer> {
         print(out, all, List.of(DoctorFirewall.check(family, network.port, ifName)));
         Mp2pIdentity id = loadKey();
         try {
-            print(out, all, List.of(record(id)));
-            print(out, all, List.of(new DoctorFinding(DoctorFinding.Verdict.NA, PORT_MAPPING_CHECK,
-                    "not implemented yet: mp2p does not ask the router for a port mapping (PCP, NAT-PMP, UPnP-IGD);"
-                            + " peers must be reachable by multicast")));
+            print(out, all, List.of(record(id, choice)));
+            print(out, all, List.of(DoctorPortMap.check(choice.chosen(), family)));
             print(out, all, List.of(reach(id, peerKey, choice, timeout)));
         } finally {
             if (id != null) {
@@ -163,7 +161,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     /** The node record 'listen' would print now, signed as it signs it. */
-    private DoctorFinding record(Mp2pIdentity id) throws CliException {
+    private DoctorFinding record(Mp2pIdentity id, DoctorInterfaces.Choice choice) throws CliException {
         if (id == null) {
             return keyUnusable ? DoctorFinding.fail(RECORD_CHECK, missingKey + "; fix it, or create a new one with"
                     + " 'mp2p keygen'") : DoctorFinding.skip(RECORD_CHECK, missingKey);
@@ -175,11 +173,27 @@ final class DoctorCommand implements Callable<Integer> {
         Instant lastDay = GroupEpoch.of(now).plus(2).start();
         Instant expires = now.plus(ListenCommand.RECORD_LIFETIME).isBefore(lastDay)
                 ? now.plus(ListenCommand.RECORD_LIFETIME) : lastDay;
+        java.util.List<java.net.InetSocketAddress> endpoints = new java.util.ArrayList<>();
+        String about;
+        java.net.InetSocketAddress local = choice.address() == null ? null
+                : new java.net.InetSocketAddress(choice.address(), network.unicastPort == 0 ? 1 : network.unicastPort);
+        if (local == null || io.mp2p.address.UnicastEndpoints.problem(local,
+                io.mp2p.address.UnicastEndpoints.Policy.ROUTABLE) != null) {
+            about = "no unicast endpoint: " + (local == null ? "no interface address"
+                    : GroupAddresses.toText(local.getAddress()) + " is not one a peer elsewhere can be sent to");
+        } else if (network.unicastPort == 0) {
+            about = "plus the unicast endpoint " + GroupAddresses.toText(local.getAddress()) + " with the port its"
+                    + " socket gets at start (fix it with --unicast-port N)";
+        } else {
+            endpoints.add(local);
+            about = "unicast endpoint " + io.mp2p.address.UnicastEndpoints.format(local);
+        }
         try {
-            String text = NodeRecord.sign(id, group, network.port, expires.truncatedTo(ChronoUnit.SECONDS)).toText();
+            String text = NodeRecord.sign(id, group, network.port, expires.truncatedTo(ChronoUnit.SECONDS), endpoints,
+                    io.mp2p.address.UnicastEndpoints.Policy.ROUTABLE).toText();
             return DoctorFinding.info(RECORD_CHECK, "listen would publish " + text + " (key, today's group "
-                    + GroupAddresses.toText(group) + ", port " + network.port + "; no unicast endpoints: not"
-                    + " implemented yet)");
+                    + GroupAddresses.toText(group) + ", port " + network.port + "; " + about
+                    + "; with --map-port, the router's mapping first)");
         } catch (NodeRecordException e) {
             return DoctorFinding.fail(RECORD_CHECK, "cannot sign a node record: " + e.getMessage());
         }

@@ -56,6 +56,10 @@ record DoctorFinding(Verdict verdict, String check, String text) {
         return new DoctorFinding(Verdict.SKIP, check, text);
     }
 
+    static DoctorFinding na(String check, String text) {
+        return new DoctorFinding(Verdict.NA, check, text);
+    }
+
     static DoctorFinding info(String check, String text) {
         return new DoctorFinding(Verdict.INFO, check, text);
     }

@@ -39,9 +39,16 @@ final class IdCommand implements Callable<Integer> {
     @Option(names = "--static-group", description = NetworkOptions.STATIC_GROUP_HELP)
     boolean staticGroup;
 
+    @Option(names = "--endpoint", paramLabel = "ADDR:PORT",
+            description = {"also print signed node records (one per group family, valid one day) that publish",
+                    "this unicast endpoint (repeatable, at most 4; IPv6 in brackets): for a peer that must",
+                    "know where we are before we run, e.g. across stateful firewalls (listen --unicast-port)"})
+    java.util.List<String> endpoints;
+
     @Override
     public Integer call() throws CliException {
         OptionChecks.port("--port", port);
+        java.util.List<java.net.InetSocketAddress> eps = RecordEndpoints.parse(endpoints);
         Ipv6Scope s = NetworkOptions.parseScope(scope);
         Mp2pIdentity id = key.load();
         PeerKey pub = id.publicKey();
@@ -52,6 +59,10 @@ final class IdCommand implements Callable<Integer> {
                 .currentGroup(pub, now));
         String v4 = GroupAddresses.toText(GroupSchedule.of(StandardProtocolFamily.INET, s, !staticGroup)
                 .currentGroup(pub, now));
+        String record6 = eps.isEmpty() ? null : record(id, GroupSchedule.of(StandardProtocolFamily.INET6, s, !staticGroup)
+                .currentGroup(pub, now), eps, now);
+        String record4 = eps.isEmpty() ? null : record(id, GroupSchedule.of(StandardProtocolFamily.INET, s, !staticGroup)
+                .currentGroup(pub, now), eps, now);
         id.destroy();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -66,6 +77,10 @@ final class IdCommand implements Callable<Integer> {
             m.put("ipv6_group", v6);
             m.put("ipv4_group", v4);
             m.put("port", port);
+            if (record6 != null) {
+                m.put("ipv6_record", record6);
+                m.put("ipv4_record", record4);
+            }
             System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(m));
         } else {
             System.out.println("public key:         " + pub.toHex());
@@ -76,7 +91,27 @@ final class IdCommand implements Callable<Integer> {
             System.out.println("ipv6 group:         " + v6);
             System.out.println("ipv4 group:         " + v4);
             System.out.println("port:               " + port);
+            if (record6 != null) {
+                System.out.println("ipv6 record:        " + record6);
+                System.out.println("ipv4 record:        " + record4);
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /** A record for {@code group} that lives as long as a listener's (spec/ADDRESSING.md §7.4). */
+    private String record(Mp2pIdentity id, java.net.InetAddress group, java.util.List<java.net.InetSocketAddress> eps,
+                          Instant now) throws CliException {
+        Instant lastDay = GroupEpoch.of(now).plus(2).start();
+        Instant expires = now.plus(ListenCommand.RECORD_LIFETIME);
+        if (!staticGroup && lastDay.isBefore(expires)) {
+            expires = lastDay;
+        }
+        try {
+            return io.mp2p.address.NodeRecord.sign(id, group, port, expires.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    eps, io.mp2p.address.UnicastEndpoints.Policy.ROUTABLE).toText();
+        } catch (io.mp2p.address.NodeRecordException e) {
+            throw new CliException("--endpoint: " + e.getMessage(), ExitCodes.USAGE);
+        }
     }
 }

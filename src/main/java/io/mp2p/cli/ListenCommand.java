@@ -54,6 +54,25 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "ADDR", description = "listen on this group instead of the derived one")
     String group;
 
+    @Option(names = "--endpoint", paramLabel = "ADDR:PORT",
+            description = {"publish this unicast endpoint in our node record (repeatable, at most 4; IPv6 in",
+                    "brackets); default: our unicast socket's address, if peers elsewhere can use it"})
+    java.util.List<String> endpoints;
+
+    @Option(names = "--connect", paramLabel = "RECORD",
+            description = {"also dial this peer's signed node record at start (repeatable): both sides sending",
+                    "to each other's endpoints at once is what gets through stateful firewalls"})
+    java.util.List<String> connect;
+
+    @Option(names = "--map-port",
+            description = {"ask our router (PCP, then NAT-PMP, port 5351) to forward our unicast port, keep it",
+                    "renewed, delete it on exit, and publish the external endpoint in our record (IPv4)"})
+    boolean mapPort;
+
+    @Option(names = "--gateway", paramLabel = "ADDR",
+            description = "the router --map-port asks (default: the IPv4 default router of our interface)")
+    String gateway;
+
     @Option(names = "--allow", paramLabel = "FILE",
             description = "accept only the peers listed in FILE (one key per line, # comments)")
     Path allow;
@@ -96,7 +115,15 @@ final class ListenCommand implements Callable<Integer> {
         SecureMulticastChannel channel = Channels.open(id, b.build());
         out.println("my addr: " + GroupAddresses.toText(channel.localGroup().getAddress()));
         out.println("my publ: " + id.publicKey().toHex());
-        out.println("my record: " + record(id, channel));
+        io.mp2p.portmap.PortMapKeeper mapping = mapPort ? ListenPortMap.start(channel, gateway, System.err) : null;
+        InetSocketAddress mapped = mapping == null ? null : mapping.current().external();
+        if (mapping != null) {
+            out.println("my mapping: " + io.mp2p.address.UnicastEndpoints.format(mapped) + " ("
+                    + mapping.current().protocol() + ", " + mapping.current().lifetimeSeconds() + " s)");
+        }
+        out.println("my record: " + record(id, channel, RecordEndpoints.publish(RecordEndpoints.parse(endpoints),
+                channel, mapped)));
+        ListenDialer.start(channel, connect, network.port, System.err, s -> startReader(s, out));
         if (group == null && !network.staticGroup) {
             GroupEpoch today = GroupEpoch.of(Instant.now());
             out.println("my epoch: " + today.day() + ", " + today.date() + " UTC (my groups change daily at 00:00 UTC)");
@@ -104,6 +131,9 @@ final class ListenCommand implements Callable<Integer> {
         out.flush();
         CountDownLatch forever = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (mapping != null) {
+                mapping.close();
+            }
             channel.close();
             release(lock);
         }));
@@ -141,13 +171,15 @@ final class ListenCommand implements Callable<Integer> {
      * A signed node record of where we listen, for peers to pass as --peer: valid for RECORD_LIFETIME,
      * and never past the end of the next day, when a daily group is left (spec/ADDRESSING.md §7.4).
      */
-    private static String record(Mp2pIdentity id, SecureMulticastChannel channel) throws CliException {
+    private static String record(Mp2pIdentity id, SecureMulticastChannel channel,
+                                 java.util.List<InetSocketAddress> endpoints) throws CliException {
         Instant now = Instant.now();
         Instant lastDay = GroupEpoch.of(now).plus(2).start();
         Instant expires = now.plus(RECORD_LIFETIME).isBefore(lastDay) ? now.plus(RECORD_LIFETIME) : lastDay;
         try {
             return NodeRecord.sign(id, channel.localGroup().getAddress(), channel.localGroup().getPort(),
-                    expires.truncatedTo(ChronoUnit.SECONDS)).toText();
+                    expires.truncatedTo(ChronoUnit.SECONDS), endpoints, io.mp2p.address.UnicastEndpoints.Policy.ROUTABLE)
+                    .toText();
         } catch (NodeRecordException e) {
             throw new CliException("cannot sign a node record: " + e.getMessage());
         }

@@ -50,6 +50,11 @@ final class NetworkOptions {
             description = "multicast TTL / hop limit: 0 this host, 1 this link (default: ${DEFAULT-VALUE})")
     int ttl = ChannelOptions.DEFAULT_TTL;
 
+    @Option(names = "--unicast-port", paramLabel = "N",
+            description = {"the UDP port of our unicast socket, which everything is sent from and unicast peers",
+                    "reach (it is the port of our node record's endpoints): 0 any free port (default)"})
+    int unicastPort;
+
     IpFamily family() {
         return version != null && version.ipv6 ? IpFamily.IPV6 : IpFamily.IPV4;
     }
@@ -58,6 +63,7 @@ final class NetworkOptions {
     void check() throws CliException {
         OptionChecks.port("--port", port);
         OptionChecks.range("--ttl", ttl, 0, OptionChecks.MAX_TTL);
+        OptionChecks.range("--unicast-port", unicastPort, 0, OptionChecks.MAX_PORT);
         if (family() == IpFamily.IPV6 && networkInterface != null && isLinux() && isLoopback(networkInterface)) {
             // Sending there fails with "Network is unreachable", and even with a route nothing loops back.
             throw new CliException("--ipv6 on " + networkInterface + ": Linux does not loop IPv6 multicast back on"
@@ -72,7 +78,7 @@ final class NetworkOptions {
             throw new CliException("--scope sets the scope of IPv6 groups; add --ipv6", ExitCodes.USAGE);
         }
         return ChannelOptions.builder().networkInterface(networkInterface).ipVersion(family()).port(port).ttl(ttl)
-                .ipv6Scope(parseScope(scope)).staticGroup(staticGroup);
+                .unicastPort(unicastPort).ipv6Scope(parseScope(scope)).staticGroup(staticGroup);
     }
 
     /** The --scope value, GLOBAL when absent. */

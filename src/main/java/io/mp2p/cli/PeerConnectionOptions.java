@@ -44,7 +44,9 @@ final class PeerConnectionOptions {
         try {
             channel = Channels.open(id, Channels.withProgress(network.builder(), System.err)
                     .connectTimeout(peer.timeout()).build());
-            PeerSession session = Channels.connect(channel, peer.key(), peer.group(network.port), network.ttl);
+            PeerSession session = Channels.connect(channel, peer.key(), peer.group(network.port), peer.endpoints(),
+                    network.ttl);
+            System.err.println("mp2p: connected via " + session.path());
             return new Connection(id, channel, session);
         } catch (CliException | InterruptedException | RuntimeException e) {
             if (channel != null) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import io.mp2p.address.GroupAddresses;
 import io.mp2p.address.NodeRecord;
 import io.mp2p.address.NodeRecordException;
+import io.mp2p.address.UnicastEndpoints;
 import io.mp2p.identity.KeyFormatException;
 import io.mp2p.identity.PeerKey;
 import picocli.CommandLine.Option;
@@ -56,6 +57,12 @@ final class PeerOptions {
         return peerGroup == null ? null : new InetSocketAddress(NetworkOptions.parseGroup(peerGroup, "--peer-group"), port);
     }
 
+    /** The unicast endpoints of the node record given as --peer (empty for a bare key). */
+    java.util.List<InetSocketAddress> endpoints() throws CliException {
+        NodeRecord r = record();
+        return r == null ? java.util.List.of() : r.endpoints();
+    }
+
     /** The node record given as --peer, verified, or null when --peer is a bare key. */
     private NodeRecord record() throws CliException {
         String text = peer.strip();
@@ -77,7 +84,19 @@ final class PeerOptions {
                     + " key: it was altered or is not from that peer");
             case NOT_A_GROUP -> throw new CliException("--peer: the node record names "
                     + GroupAddresses.toText(r.group()) + ", which is not an mp2p group");
+            case BAD_ENDPOINT -> throw new CliException("--peer: the node record lists an endpoint no peer may"
+                    + " be sent to (" + badEndpoint(r) + ")");
         };
+    }
+
+    private static String badEndpoint(NodeRecord r) {
+        for (InetSocketAddress ep : r.endpoints()) {
+            UnicastEndpoints.Problem p = UnicastEndpoints.problem(ep, UnicastEndpoints.Policy.ROUTABLE);
+            if (p != null) {
+                return UnicastEndpoints.format(ep) + ": " + p.explanation();
+            }
+        }
+        return "none found";
     }
 
     java.time.Duration timeout() throws CliException {

@@ -83,7 +83,7 @@ public final class Endpoint {
         this.streams = new StreamMux(config, self, transport, out);
         transport.attach(streams);
         slots.onClose(streams::aborted);
-        this.peerTimers = new PeerTimers(flow, transport, slots, streams);
+        this.peerTimers = new PeerTimers(flow, transport, slots, streams, out);
     }
 
     /** This engine's own public key. */
@@ -106,6 +106,39 @@ public final class Endpoint {
         p.endpoint = Objects.requireNonNull(address, "address");
         p.endpointFixed = true;
         connect(p, clock.advance(now));
+    }
+
+    /**
+     * As {@link #connect(PeerKey, long)}, trying the peer's group and its unicast endpoints together
+     * (Happy Eyeballs, spec §6.10): each initiation goes to {@code group} (null: the located group) at
+     * once and to each endpoint {@link PathRace#CONNECTION_ATTEMPT_DELAY} after the previous one,
+     * until the handshake completes. Later handshakes with this peer race the same paths.
+     * {@link #path} then says where the session sends.
+     *
+     * <pre>{@code
+     * engine.connect(peer, record.group(), record.endpoints(), now);
+     * }</pre>
+     */
+    public void connect(PeerKey peer, InetSocketAddress group, java.util.List<InetSocketAddress> endpoints, long now) {
+        checkLive();
+        Objects.requireNonNull(endpoints, "endpoints");
+        Peer p = table.addressed(peer);
+        if (endpoints.isEmpty()) {
+            p.race = null;
+        } else {
+            p.race = new PathRace(group, endpoints);
+        }
+        if (group != null) {
+            p.endpoint = group;
+            p.endpointFixed = true;
+        }
+        connect(p, clock.advance(now));
+    }
+
+    /** Where packets to {@code peer} go now: its group or a unicast address; null if it has no session. */
+    public io.mp2p.SessionPath path(PeerKey peer) {
+        Peer p = table.get(peer);
+        return p == null || !p.hasSession() || p.endpoint == null ? null : io.mp2p.SessionPath.of(p.endpoint);
     }
 
     private void connect(Peer p, long now) {
@@ -299,10 +332,10 @@ public final class Endpoint {
             }
             switch (type.value()) {
                 case HANDSHAKE_INITIATION -> flow.onInitiation(buf, off, len, from, now);
-                case HANDSHAKE_RESPONSE -> flow.onResponse(buf, off, len, now);
+                case HANDSHAKE_RESPONSE -> flow.onResponse(buf, off, len, from, now);
                 case COOKIE_REPLY -> flow.onCookieReply(buf, off, len, now);
                 case TRANSPORT_DATA -> {
-                    Peer rekey = transport.receive(buf, off, len, now);
+                    Peer rekey = transport.receive(buf, off, len, from, now);
                     if (rekey != null) {
                         flow.start(rekey, now);
                         timers.schedule(rekey);

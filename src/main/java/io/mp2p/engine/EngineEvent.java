@@ -48,6 +48,13 @@ public sealed interface EngineEvent {
     record Stream(PeerKey peer, StreamEvent event) implements EngineEvent {
     }
 
+    /**
+     * Where packets to {@code peer} go changed (spec §6.10): the path a handshake completed on or
+     * was answered on, or a unicast session that followed its peer to a new source address.
+     */
+    record PathChanged(PeerKey peer, io.mp2p.SessionPath path) implements EngineEvent {
+    }
+
     /** The last session with {@code peer} ended. */
     record SessionClosed(PeerKey peer, CloseReason reason) implements EngineEvent {
     }

@@ -84,11 +84,15 @@ final class HandshakeFlow {
         p.greatestTimestampAccepted = init.timestamp();
         InetSocketAddress replyTo = init.replyAddress() != null ? init.replyAddress() : from;
         p.endpoint = replyTo;
+        PeerPaths.report(p, out);
         p.addResponseMacs(packet, now);
         if (p.pending != null && yieldsTo(p.key)) {
             // Spec §6.4, simultaneous initiation: the side with the lower key gives up its own
             // initiation, so that both end on the one session the higher key initiated.
             slots.dropPending(p);
+            if (p.race != null) {
+                p.race.stop();
+            }
             p.retryAt = Peer.NONE;
             p.attempts = 0;
             // Should the winner's handshake not complete after all, ours starts again (§6.5, unconfirmed).
@@ -141,7 +145,7 @@ final class HandshakeFlow {
     // ------------------------------------------------------------------ initiator
 
     /** A HandshakeResponse: checked in the order of spec §6.2 step 3; completes the handshake if it passes. */
-    void onResponse(byte[] buf, int off, int len, long now) {
+    void onResponse(byte[] buf, int off, int len, InetSocketAddress from, long now) {
         HandshakeResponse header = gate.admitResponse(buf, off, len);
         if (header == null) {
             return;
@@ -164,11 +168,15 @@ final class HandshakeFlow {
             counters.drop(DropReason.HANDSHAKE_FAILED);
             return;
         }
-        complete(pending, response, now);
+        complete(pending, response, from, now);
     }
 
-    private void complete(PendingHandshake pending, Handshakes.Response response, long now) {
+    private void complete(PendingHandshake pending, Handshakes.Response response, InetSocketAddress from, long now) {
         Peer p = pending.peer;
+        if (p.race != null && p.race.running()) {
+            p.endpoint = p.race.finish(from);
+        }
+        PeerPaths.report(p, out);
         slots.dropPending(p);
         p.retryAt = Peer.NONE;
         p.unconfirmedAt = Peer.NONE;
@@ -224,6 +232,9 @@ final class HandshakeFlow {
 
     private void giveUp(Peer p, long elapsed) {
         int attempts = p.attempts;
+        if (p.race != null) {
+            p.race.stop();
+        }
         slots.dropPending(p);
         int dropped = slots.dropQueue(p);
         counters.handshakesFailed++;
@@ -238,8 +249,10 @@ final class HandshakeFlow {
         byte[] packet = new byte[HandshakeInitiation.LENGTH];
         Handshakes.Written written;
         try {
+            // A raced initiation also goes by unicast, where a group reply would not come back: its
+            // responder answers the source of the copy it got (reply family 0, spec §6.10).
             written = handshakes.writeInitiation(packet, config.suite(), localIndex, p.key.x25519PublicKey(), timestamp,
-                    config.replyAddress());
+                    p.race != null ? null : config.replyAddress());
         } catch (NoiseException e) {
             throw new IllegalStateException("could not write a handshake initiation", e);
         }
@@ -251,6 +264,12 @@ final class HandshakeFlow {
         p.attempts++;
         p.retryAt = now + Constants.REKEY_TIMEOUT + jitter();
         counters.handshakesInitiated++;
+        if (p.race != null && !p.hasSession()) {
+            InetSocketAddress group = p.race.group() != null ? p.race.group()
+                    : config.peerLocator().locate(p.key, p.attempts);
+            p.race.start(group, packet, now, out);
+            return;
+        }
         if (p.endpoint == null || (!p.endpointFixed && !p.hasSession())) {
             // With no session to vouch for an address, each attempt asks again: derived groups rotate.
             p.endpoint = config.peerLocator().locate(p.key, p.attempts);

@@ -25,6 +25,10 @@ final class Peer {
     InetSocketAddress endpoint;
     /** Whether the application fixed {@link #endpoint}; if not, a new handshake asks the locator at every attempt. */
     boolean endpointFixed;
+    /** The group and unicast endpoints a handshake with no session to lean on tries together (§6.10), or null. */
+    PathRace race;
+    /** The endpoint last reported in a PathChanged event, so that a rekey on the same path reports nothing. */
+    InetSocketAddress reportedEndpoint;
 
     Session previous;
     Session current;
@@ -130,6 +134,9 @@ final class Peer {
         d = min(d, wipeAt(previous));
         d = min(d, wipeAt(current));
         d = min(d, streamDeadline());
+        if (race != null) {
+            d = min(d, race.nextAt());
+        }
         return min(d, wipeAt(next));
     }
 

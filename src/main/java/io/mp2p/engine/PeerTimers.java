@@ -10,7 +10,10 @@ final class PeerTimers {
     private final SessionSlots slots;
     private final StreamMux streams;
 
-    PeerTimers(HandshakeFlow flow, Transport transport, SessionSlots slots, StreamMux streams) {
+    private final EngineOutput out;
+
+    PeerTimers(HandshakeFlow flow, Transport transport, SessionSlots slots, StreamMux streams, EngineOutput out) {
+        this.out = out;
         this.flow = flow;
         this.transport = transport;
         this.slots = slots;
@@ -19,6 +22,9 @@ final class PeerTimers {
 
     /** Runs every timer of {@code p} that is due at {@code now}. */
     void fire(Peer p, long now) {
+        if (p.race != null) {
+            p.race.step(now, out);
+        }
         if (Peer.due(p.retryAt, now)) {
             p.retryAt = Peer.NONE;
             flow.retry(p, now);

@@ -2,6 +2,7 @@ package io.mp2p.engine;
 
 import io.mp2p.DropReason;
 
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 
 import io.mp2p.fragment.Reassembler;
@@ -55,7 +56,7 @@ final class Transport {
      * Processes a received TransportData (spec §6.6). Returns the peer whose current session asks
      * for a rekey on receive (§6.5) — the caller starts that handshake — or null.
      */
-    Peer receive(byte[] buf, int off, int len, long now) {
+    Peer receive(byte[] buf, int off, int len, InetSocketAddress from, long now) {
         Parsed<TransportData> bad = TransportData.checkHeader(buf, off, len);
         if (bad != null) {
             counters.drop(WireDrops.of(bad.error()));
@@ -91,6 +92,8 @@ final class Transport {
             return null;
         }
         Peer p = s.peer;
+        // Authenticated and not a replay: a unicast session follows its peer to a new source (§6.10).
+        PeerPaths.roam(p, from, out);
         if (s == p.next) {
             slots.confirmed(p, s);
             slots.announce(p, s);

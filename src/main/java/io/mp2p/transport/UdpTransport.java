@@ -73,9 +73,15 @@ public final class UdpTransport implements Closeable {
      * the link); {@code loopback} whether our own multicast is looped back to this host's sockets.
      */
     public record Settings(NetworkInterface networkInterface, IpFamily family, InetAddress group, int port, int ttl,
-                           boolean loopback, Duration membershipRefresh) {
+                           boolean loopback, Duration membershipRefresh, int unicastPort) {
         /** Largest multicast TTL / hop limit. */
         public static final int MAX_TTL = 255;
+
+        /** Settings whose unicast socket takes any free port. */
+        public Settings(NetworkInterface networkInterface, IpFamily family, InetAddress group, int port, int ttl,
+                        boolean loopback, Duration membershipRefresh) {
+            this(networkInterface, family, group, port, ttl, loopback, membershipRefresh, 0);
+        }
 
         public Settings {
             Objects.requireNonNull(networkInterface, "networkInterface");
@@ -90,6 +96,9 @@ public final class UdpTransport implements Closeable {
             }
             if (ttl < 0 || ttl > MAX_TTL) {
                 throw new IllegalArgumentException("ttl must be 0.." + MAX_TTL + ", got " + ttl);
+            }
+            if (unicastPort < 0 || unicastPort > 65_535) {
+                throw new IllegalArgumentException("unicastPort must be 0..65535 (0: any), got " + unicastPort);
             }
         }
     }
@@ -151,7 +160,8 @@ public final class UdpTransport implements Closeable {
             selector = Selector.open();
             unicast = DatagramChannel.open(s.family().protocolFamily());
             configureMulticast(unicast, s);
-            unicast.bind(new InetSocketAddress(local, 0));
+            // A fixed port is what a node record's unicast endpoint and a port mapping name (spec §6.10).
+            unicast.bind(new InetSocketAddress(local, s.unicastPort()));
             unicast.configureBlocking(false);
             SelectionKey unicastKey = unicast.register(selector, SelectionKey.OP_READ);
             t = new UdpTransport(s, selector, unicast, unicastKey);

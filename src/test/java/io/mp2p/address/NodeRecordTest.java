@@ -52,7 +52,14 @@ class NodeRecordTest {
         Mp2pIdentity id = Mp2pIdentity.fromSeed(HEX.parseHex(v.get("seed").getAsString()));
         InetAddress group = GroupAddressesTest.parseAny(v.get("group").getAsString());
         Instant expires = Instant.ofEpochSecond(v.get("expires").getAsLong());
-        NodeRecord r = NodeRecord.sign(id, group, v.get("port").getAsInt(), expires);
+        java.util.List<java.net.InetSocketAddress> endpoints = new java.util.ArrayList<>();
+        if (v.has("endpoints")) {
+            for (JsonElement e : v.getAsJsonArray("endpoints")) {
+                endpoints.add(endpoint(e.getAsString()));
+            }
+        }
+        NodeRecord r = NodeRecord.sign(id, group, v.get("port").getAsInt(), expires, endpoints,
+                UnicastEndpoints.Policy.ROUTABLE);
         assertEquals(v.get("signed_bytes").getAsString(), HEX.formatHex(r.signedBytes()));
         assertEquals(v.get("signature").getAsString(), HEX.formatHex(r.signature()));
         assertEquals(v.get("text").getAsString(), r.toText());
@@ -60,6 +67,14 @@ class NodeRecordTest {
         assertEquals(r, parsed);
         assertEquals(NodeRecord.Verdict.VALID, parsed.verify(expires.minusSeconds(1)));
         assertEquals(NodeRecord.Verdict.EXPIRED, parsed.verify(expires));
+        assertEquals(endpoints, parsed.endpoints());
+    }
+
+    /** "[v6]:port" or "v4:port", by the JDK's parser: independent of the record parser under test. */
+    static java.net.InetSocketAddress endpoint(String text) throws Exception {
+        int colon = text.lastIndexOf(':');
+        String host = text.substring(0, colon).replace("[", "").replace("]", "");
+        return new java.net.InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(text.substring(colon + 1)));
     }
 
     @Test

@@ -40,7 +40,11 @@ class DoctorCommandTest {
         assertEquals(DoctorFinding.Verdict.OK, lines.get("ttl").verdict(), r.stdout());
         assertTrue(lines.get("record").text().contains("mp2p://" + hex + "@239."), r.stdout());
         assertTrue(lines.get("record").text().contains(":" + port + "?expires="), r.stdout());
-        assertTrue(r.stdout().contains("port mapping: not implemented yet"), r.stdout());
+        // lo has no default router: nothing is asked, and the line says so.
+        assertEquals(DoctorFinding.Verdict.NA, lines.get("port mapping").verdict(), r.stdout());
+        assertTrue(lines.get("port mapping").text().contains("no IPv4 default router on lo"), r.stdout());
+        // 127.0.0.1 is no endpoint for a peer elsewhere: the record says why it lists none.
+        assertTrue(lines.get("record").text().contains("no unicast endpoint: 127.0.0.1 is not one"), r.stdout());
         assertEquals(DoctorFinding.Verdict.SKIP, lines.get("reach").verdict(), r.stdout());
         long failed = lines.values().stream().filter(f -> f.verdict() == DoctorFinding.Verdict.FAIL).count();
         assertTrue(r.stdout().contains("mp2p doctor: " + failed + " failed"), r.stdout());

@@ -46,8 +46,16 @@ final class Exchange {
     static Outcome run(Lab lab, String ns, Mp2p.Key sender, Mp2p.Key listenerKey, LabProcess listener,
                        List<String> messages, long paceMillis, boolean expectAll, double timeoutSeconds,
                        String... options) throws IOException, InterruptedException {
+        return run(lab, ns, sender, listenerKey.hex(), listener, messages, paceMillis, expectAll, timeoutSeconds,
+                options);
+    }
+
+    /** As above, with {@code --peer PEER}: the listener's key or its signed node record. */
+    static Outcome run(Lab lab, String ns, Mp2p.Key sender, String peer, LabProcess listener,
+                       List<String> messages, long paceMillis, boolean expectAll, double timeoutSeconds,
+                       String... options) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("chat", "-k", sender.file().toString(), "--peer",
-                listenerKey.hex(), "--timeout", String.valueOf(timeoutSeconds)));
+                peer, "--timeout", String.valueOf(timeoutSeconds)));
         if (expectAll) {
             args.add("--expect-replies");
             args.add(String.valueOf(messages.size()));

@@ -64,7 +64,7 @@ final class Mp2p {
     static LabProcess listen(Lab lab, String ns, Key key, String... options) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("listen", "-k", key.file().toString(), "--echo"));
         args.addAll(List.of(options));
-        LabProcess p = lab.start(ns, "listen-" + ns, command(args.toArray(new String[0])), env(lab, false));
+        LabProcess p = lab.start(ns, "listen-" + ns, command(args.toArray(new String[0])), env(lab, System.getenv("MP2P_LAB_DEBUG") != null));
         if (p.awaitStdout(l -> l.startsWith("my addr: "), LISTEN_START_SECONDS) == null) {
             throw new AssertionError("the listener in " + ns + " did not start; stdout:\n" + p.stdoutText() + "stderr:\n"
                     + p.stderrText());
