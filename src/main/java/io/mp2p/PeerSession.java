@@ -45,11 +45,11 @@ public final class PeerSession implements AutoCloseable {
     }
 
     /**
-     * Sends one message, encrypted. Returns once the message is handed to the channel's I/O thread;
-     * delivery is not acknowledged. When 4,096 sends wait for that thread, this call waits too, so a
-     * fast sender is slowed to what the channel can encrypt rather than filling memory. A send that
-     * returns normally was taken by the I/O thread, even when the channel closes right after: close()
-     * carries it out before it tells the peer.
+     * Sends one message, encrypted. The message is sealed and given to the socket on the calling
+     * thread, as a UDP socket's send is, so it may be reused once this returns; delivery is not
+     * acknowledged. When the socket's send buffer is full, the datagram waits in a bounded queue that
+     * the channel's I/O thread drains. A send that returns normally was taken by the engine before any
+     * close of this session or the channel: close() carries it out before it tells the peer.
      *
      * @throws MessageTooLargeException over 65,535 bytes
      * @throws ChannelClosedException   after either side closed the session, or the channel closed
@@ -60,7 +60,8 @@ public final class PeerSession implements AutoCloseable {
             throw new MessageTooLargeException(message.length, Constants.MAX_MESSAGE_LENGTH);
         }
         checkOpen();
-        channel.send(this, message.clone());
+        // No copy: the engine seals it now, and copies what it must keep (a message held for a handshake).
+        channel.send(this, message);
     }
 
     /**

@@ -15,10 +15,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,9 +57,12 @@ import io.mp2p.transport.UdpTransport;
  * // the other side: PeerSession s = channel.accept(); byte[] m = s.receive(); s.send(m);
  * }</pre>
  *
- * <p>Threads. Every public method of the channel and of {@link PeerSession} is thread-safe. One I/O
- * thread per channel runs the protocol engine; it sleeps until a datagram arrives or the engine's
- * next deadline, so an idle channel uses no CPU. The application's code never runs on it, except a
+ * <p>Threads. Every public method of the channel and of {@link PeerSession} is thread-safe. The
+ * protocol engine is guarded by one lock, held briefly and never while waiting or calling the
+ * application's code (a {@link PeerTrustPolicy} aside): a {@code send} or a stream read or write
+ * works the engine on the caller's own thread, as a UDP socket's send does, with no hand-over. One
+ * I/O thread per channel reads the sockets and runs the timers; it sleeps until a datagram arrives
+ * or the engine's next deadline, so an idle channel uses no CPU. The application's code never runs on it, except a
  * {@link PeerTrustPolicy} (which must be quick): listeners and the stages chained on
  * {@link #connectAsync}'s future run on the callback executor
  * ({@link ChannelOptions.Builder#callbackExecutor}). Blocking calls made on the I/O thread throw
@@ -76,11 +80,12 @@ public final class SecureMulticastChannel implements AutoCloseable {
     /** Datagrams read per wake-up before commands and timers get a turn, so a flood cannot starve them. */
     private static final int MAX_RECEIVE_BATCH = 1024;
     /**
-     * Sends handed to the I/O thread and not yet encrypted. Past this, {@link PeerSession#send} waits:
-     * a fast sender slows to what the thread can seal instead of growing the queue without bound.
+     * How long a caller waits for the engine lock before it looks again whether the channel closed:
+     * the lock is held for microseconds, except while a slow trust policy runs on the I/O thread.
      */
-    static final int MAX_PENDING_SENDS = 4096;
-    private static final long SEND_WAIT_SLICE_MILLIS = 100;
+    private static final long LOCK_WAIT_SLICE_MILLIS = 100;
+    /** {@link #plannedWake} while the I/O thread is not asleep on a timeout (it will look at the timers). */
+    private static final long AWAKE = Long.MIN_VALUE;
     /** How long {@link #metrics()} waits for the I/O thread before answering with the last snapshot. */
     private static final long METRICS_WAIT_MILLIS = 1000;
     /**
@@ -112,14 +117,26 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private final Thread ioThread;
     private final IoCommands commands = new IoCommands();
     private final Callbacks callbacks;
-    private final Semaphore sendPermits = new Semaphore(MAX_PENDING_SENDS);
+    /**
+     * Guards the engine and everything "owned by the engine lock" below: the I/O thread holds it for
+     * each step of its turn, a caller's thread for its send or stream call. Held for microseconds,
+     * never while blocking or calling the application (callbacks go to the callback executor).
+     */
+    private final ReentrantLock engineLock = new ReentrantLock();
+    /** Whether the engine may still be used; false once shutdown destroyed it. Under the engine lock. */
+    private boolean engineLive = true;
+    /**
+     * When (engine clock) the sleeping I/O thread will wake by itself, or {@link #AWAKE}: a caller
+     * whose engine call moved the next deadline earlier wakes it; otherwise it is left asleep.
+     */
+    private volatile long plannedWake = AWAKE;
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong messagesDroppedSessionClosed = new AtomicLong();
-    /** Owned by the I/O thread. */
+    /** Under the engine lock. */
     private final Map<PeerKey, PeerSession> sessions = new HashMap<>();
-    /** Owned by the I/O thread. */
+    /** Under the engine lock. */
     private final Map<PeerKey, List<ConnectRequest>> connecting = new HashMap<>();
-    /** Owned by the I/O thread. */
+    /** Under the engine lock. */
     private final RefusalLog refusals = new RefusalLog();
     private final ChannelStreams streams;
     private volatile EngineMetrics metrics;
@@ -253,44 +270,52 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     /** The engine's counters now (taken on the I/O thread; the last ones once the channel is closed). */
     public EngineMetrics metrics() {
-        if (Thread.currentThread() == ioThread) {
-            return engine.metrics();
-        }
-        CompletableFuture<EngineMetrics> f = new CompletableFuture<>();
-        commands.submit(new IoCommands.Command() {
-            @Override
-            protected void run() {
-                f.complete(engine.metrics());
-            }
-
-            @Override
-            protected void abort(ChannelClosedException why) {
-                f.complete(metrics);
-            }
-        });
-        transport.wakeup();
         try {
-            return f.get(METRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            if (!engineLock.tryLock(METRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return metrics;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return metrics;
-        } catch (ExecutionException | TimeoutException e) {
+        }
+        try {
+            if (engineLive) {
+                metrics = engine.metrics();
+            }
             return metrics;
+        } finally {
+            engineLock.unlock();
         }
     }
 
     /**
      * The UDP layer's counters: datagrams the kernel took, ones that waited for send-buffer room, ones
-     * dropped because even the wait queue was full, send errors. Refreshed on every wake-up of the I/O
-     * thread; final once the channel is closed.
+     * dropped because even the wait queue was full, send errors. Taken now (the last ones if the engine
+     * is busy for a second); final once the channel is closed.
      */
     public TransportMetrics transportMetrics() {
-        return transportMetrics;
+        try {
+            if (!engineLock.tryLock(METRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return transportMetrics;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return transportMetrics;
+        }
+        try {
+            if (engineLive) {
+                transportMetrics = transport.metrics();
+            }
+            return transportMetrics;
+        } finally {
+            engineLock.unlock();
+        }
     }
 
     /**
-     * Messages a {@link PeerSession#send} handed over but the I/O thread dropped because the session
-     * had ended meanwhile (the peer closed it while the send was queued).
+     * Messages a {@link PeerSession#send} handed over but the channel dropped because the session had
+     * ended meanwhile. Sends are carried out on the caller's thread, so a send to an ended session
+     * throws instead, and this stays 0; kept for compatibility.
      */
     public long messagesDroppedSessionClosed() {
         return messagesDroppedSessionClosed.get();
@@ -503,43 +528,84 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     // ------------------------------------------------------------------ called by PeerSession
 
+    /**
+     * Seals and sends on the caller's thread, under the engine lock: no hand-over to the I/O thread.
+     * A full socket send buffer defers the datagram to the transport's send queue, which the I/O
+     * thread drains when the socket is writable again. Returning normally means the engine took the
+     * message before any close of the session or channel (which take the same lock).
+     */
     void send(PeerSession session, byte[] message) throws ChannelClosedException {
         requireNotIoThread("PeerSession.send");
+        lockEngine("send");
         try {
-            while (!sendPermits.tryAcquire(SEND_WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (closed || !engineLive) {
+                throw new ChannelClosedException("the channel is closed");
+            }
+            if (sessions.get(session.peer()) != session) {
+                throw new ChannelClosedException("the session with " + session.peer().toHex() + " is closed");
+            }
+            engine.send(session.peer(), message, now());
+            afterCallerWork();
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /**
+     * Takes the engine lock for a caller, waiting in slices so that a close is noticed: a call never
+     * waits without bound (a slow trust policy can hold the lock on the I/O thread).
+     *
+     * @throws ChannelClosedException when the channel closed while waiting, or the wait was interrupted
+     */
+    private void lockEngine(String what) throws ChannelClosedException {
+        try {
+            while (!engineLock.tryLock(LOCK_WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (closed) {
                     throw new ChannelClosedException("the channel is closed");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ChannelClosedException("interrupted while waiting to send");
+            throw new ChannelClosedException("interrupted while waiting to " + what);
         }
-        if (closed) {
-            sendPermits.release();
-            throw new ChannelClosedException("the channel is closed");
-        }
-        boolean taken = submit(new IoCommands.Command() {
-            @Override
-            protected void run() {
-                try {
-                    if (sessions.get(session.peer()) == session) {
-                        engine.send(session.peer(), message, now());
-                    } else {
-                        messagesDroppedSessionClosed.incrementAndGet();
-                    }
-                } finally {
-                    sendPermits.release();
-                }
-            }
+    }
 
-            @Override
-            protected void abort(ChannelClosedException why) {
-                sendPermits.release();
+    /**
+     * After a caller's engine call, under the lock: sends what it produced, hands out its events, and
+     * wakes the I/O thread only if the engine now needs it earlier than it planned to wake.
+     */
+    private void afterCallerWork() {
+        flush();
+        long deadline = engine.nextDeadline();
+        long planned = plannedWake;
+        if (planned != AWAKE && deadline != Constants.NO_DEADLINE && deadline - planned < 0) {
+            plannedWake = AWAKE;
+            transport.wakeup();
+        }
+    }
+
+    /**
+     * Runs {@code call} with the engine on the calling thread, under the engine lock, then sends what
+     * it produced. Allowed while a close lingers for stream data (the engine is still alive then).
+     *
+     * @throws ChannelClosedException when the engine is gone (the channel closed)
+     */
+    <T> T withEngine(String what, Supplier<T> call) throws IOException {
+        requireNotIoThread(what);
+        lockEngine(what);
+        try {
+            if (!engineLive) {
+                throw new ChannelClosedException("the channel is closed");
             }
-        });
-        if (!taken) {
-            throw new ChannelClosedException("the channel closed before the message was sent");
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                throw new Mp2pException("could not " + what + ": " + e, e);
+            } finally {
+                afterCallerWork();
+            }
+        } finally {
+            engineLock.unlock();
         }
     }
 
@@ -555,57 +621,12 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     /** Test seam: the stream layer's counters with {@code peer} (loss, retransmissions, RTTs), or null. */
     io.mp2p.stream.StreamStats streamStats(PeerKey peer) throws IOException {
-        return callOnIo("read stream counters", () -> engine.streamStats(peer), r -> null);
+        return withEngine("read stream counters", () -> engine.streamStats(peer));
     }
 
     /** The engine's clock, for calls made on the I/O thread. */
     long engineNow() {
         return now();
-    }
-
-    /**
-     * Runs {@code call} on the I/O thread and waits for its result (never on the I/O thread itself);
-     * {@code failure} turns a result into the exception it means, or null.
-     *
-     * @throws ChannelClosedException when the channel closed before the call ran
-     */
-    <T> T callOnIo(String what, java.util.function.Supplier<T> call,
-                   java.util.function.Function<T, IOException> failure) throws IOException {
-        requireNotIoThread(what);
-        CompletableFuture<T> f = new CompletableFuture<>();
-        submit(new IoCommands.Command() {
-            @Override
-            protected void run() {
-                f.complete(call.get());
-            }
-
-            @Override
-            protected void abort(ChannelClosedException why) {
-                f.completeExceptionally(why);
-            }
-
-            @Override
-            protected void failed(RuntimeException e) {
-                f.completeExceptionally(new Mp2pException("could not " + what + ": " + e, e));
-            }
-        });
-        T result;
-        try {
-            result = f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting to " + what);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new Mp2pException("could not " + what + ": " + e.getCause(), e.getCause());
-        }
-        IOException bad = failure.apply(result);
-        if (bad != null) {
-            throw bad;
-        }
-        return result;
     }
 
     /** Runs {@code action} on the I/O thread without waiting (dropped if the channel has closed). */
@@ -712,7 +733,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private void linger(ByteBuffer buf) {
         long deadline = now() + STREAM_LINGER_NANOS;
         try {
-            while (now() - deadline < 0 && (engine.hasUnacknowledgedStreamData() || !commands.isEmpty())) {
+            while (now() - deadline < 0 && lingerMore()) {
                 turn(buf, LINGER_POLL_MILLIS);
             }
         } catch (IOException | RuntimeException e) {
@@ -725,21 +746,49 @@ public final class SecureMulticastChannel implements AutoCloseable {
         turn(buf, Long.MAX_VALUE);
     }
 
-    /** As {@link #turn(ByteBuffer)}, waiting at most {@code maxWaitMillis}. */
+    private boolean lingerMore() {
+        engineLock.lock();
+        try {
+            return engine.hasUnacknowledgedStreamData() || !commands.isEmpty();
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /**
+     * As {@link #turn(ByteBuffer)}, waiting at most {@code maxWaitMillis}. The engine lock is taken
+     * for each step and released while waiting, so callers' sends go on meanwhile.
+     */
     private void turn(ByteBuffer buf, long maxWaitMillis) throws IOException {
-        runCommands();
-        long now = now();
-        engine.tick(now);
-        if (now - nextRefresh >= 0) {
+        if (now() - nextRefresh >= 0) {
+            // Socket and interface work, no engine: outside the lock (it may take milliseconds).
             rotateGroups();
             transport.refreshMembership();
-            nextRefresh = now + options.membershipRefresh().toNanos();
+            nextRefresh = now() + options.membershipRefresh().toNanos();
         }
-        expireConnects(now);
-        flush();
-        transport.await(Math.min(sleepMillis(now), maxWaitMillis));
-        if (transport.hasPendingSends()) {
-            countSendFailures(transport.flushPendingSends(), null);
+        long sleep;
+        engineLock.lock();
+        try {
+            runCommands();
+            long now = now();
+            engine.tick(now);
+            expireConnects(now);
+            flush();
+            sleep = Math.min(sleepMillis(now), maxWaitMillis);
+            // A caller whose engine call needs the timers earlier than this wakes us (afterCallerWork).
+            plannedWake = sleep < 0 ? AWAKE : now + sleep * NANOS_PER_MILLI;
+        } finally {
+            engineLock.unlock();
+        }
+        transport.await(sleep);
+        plannedWake = AWAKE;
+        engineLock.lock();
+        try {
+            if (transport.hasPendingSends()) {
+                countSendFailures(transport.flushPendingSends(), null);
+            }
+        } finally {
+            engineLock.unlock();
         }
         int batch = 0;
         for (InetSocketAddress from; batch < MAX_RECEIVE_BATCH && (from = transport.receive(buf.clear())) != null;
@@ -748,10 +797,16 @@ public final class SecureMulticastChannel implements AutoCloseable {
             if (lossRandom != null && lossRandom.nextDouble() < lossRate) {
                 continue;
             }
-            engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
+            // One datagram per hold of the lock, its output sent and its message delivered at once:
+            // a waiting reader gets it without waiting for the rest of the batch.
+            engineLock.lock();
+            try {
+                engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
+                flush();
+            } finally {
+                engineLock.unlock();
+            }
         }
-        flush();
-        transportMetrics = transport.metrics();
     }
 
     /**
@@ -948,31 +1003,38 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     private void shutdown() {
         closed = true;
-        // Carry out what callers asked for before close(): a message sent just before closing still goes.
-        runCommands();
-        for (PeerSession s : new ArrayList<>(sessions.values())) {
-            guarded("closing a session", () -> engine.close(s.peer(), now()));
-            s.markClosed("the channel closed");
-        }
-        sessions.clear();
-        guarded("sending the last packets", this::flush);
-        if (transport.hasPendingSends()) {
-            transport.flushPendingSends();
-        }
-        for (List<ConnectRequest> list : connecting.values()) {
-            for (ConnectRequest r : list) {
-                r.future.completeExceptionally(new ChannelClosedException("the channel closed"));
+        engineLock.lock();
+        try {
+            // Carry out what callers asked for before close(): a message sent just before closing still goes.
+            runCommands();
+            for (PeerSession s : new ArrayList<>(sessions.values())) {
+                guarded("closing a session", () -> engine.close(s.peer(), now()));
+                s.markClosed("the channel closed");
             }
+            sessions.clear();
+            guarded("sending the last packets", this::flush);
+            if (transport.hasPendingSends()) {
+                transport.flushPendingSends();
+            }
+            for (List<ConnectRequest> list : connecting.values()) {
+                for (ConnectRequest r : list) {
+                    r.future.completeExceptionally(new ChannelClosedException("the channel closed"));
+                }
+            }
+            connecting.clear();
+            streams.shutdown();
+            // From here on nothing queued runs: later commands are aborted by whoever submits them.
+            commands.terminate();
+            incoming.offer(Boolean.FALSE);
+            metrics = engine.metrics();
+            transportMetrics = transport.metrics();
+            // Callers that take the lock after this see the engine gone and throw ChannelClosedException.
+            engineLive = false;
+            engine.destroy();
+            transport.close();
+        } finally {
+            engineLock.unlock();
         }
-        connecting.clear();
-        streams.shutdown();
-        // From here on nothing queued runs: later commands are aborted by whoever submits them.
-        commands.terminate();
-        incoming.offer(Boolean.FALSE);
-        metrics = engine.metrics();
-        transportMetrics = transport.metrics();
-        engine.destroy();
-        transport.close();
         callbacks.shutdown();
         LOG.debug("channel {} closed", identity.publicKey());
     }

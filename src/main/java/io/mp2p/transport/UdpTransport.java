@@ -33,7 +33,10 @@ import io.mp2p.address.GroupAddresses;
  * UDP I/O for one node: one socket per multicast group the node listens on, each bound to its group
  * and the port (joined on one chosen interface), and a unicast socket on that interface from which
  * everything is sent and where cookie replies arrive (spec §7, "Multicast adaptation"). All are
- * non-blocking and share one {@link Selector}; one thread drives them.
+ * non-blocking and share one {@link Selector}; one thread drives them ({@link #await}, {@link #receive},
+ * {@link #listenOn}). {@link #send}, {@link #hasPendingSends}, {@link #flushPendingSends} and
+ * {@link #metrics} may be called from any thread, one at a time (the channel calls them under its
+ * engine lock): a caller's thread sends on the socket itself.
  *
  * <p>Several groups: a node whose groups rotate daily listens on three at once
  * ({@link #listenOn(List)}, spec/ADDRESSING.md §4). Each has a socket of its own, bound to the group
@@ -105,7 +108,8 @@ public final class UdpTransport implements Closeable {
     private List<DatagramChannel> readOrder;
     /** Which socket {@link #receive} reads first next time: they take turns. */
     private int nextFirst;
-    private long datagramsReceived;
+    /** Written by the driving thread only; read by {@link #metrics()} on others. */
+    private volatile long datagramsReceived;
     private volatile InetAddress primaryGroup;
     private boolean interfaceWasDown;
     private long rejoins;
@@ -326,7 +330,7 @@ public final class UdpTransport implements Closeable {
             from = order.get((first + i) % n).receive(buf);
         }
         if (from != null) {
-            datagramsReceived++;
+            datagramsReceived = datagramsReceived + 1;
         }
         return (InetSocketAddress) from;
     }
@@ -365,7 +369,7 @@ public final class UdpTransport implements Closeable {
         return refused;
     }
 
-    /** The counters now. Call on the thread that drives this transport. */
+    /** The counters now. Callers of the send methods serialise this with them. */
     public TransportMetrics metrics() {
         return new TransportMetrics(sendQueue.sent(), sendQueue.bytesSent(), sendQueue.deferred(), sendQueue.dropped(),
                 sendQueue.errors(), datagramsReceived, sendQueue.pendingCount());
