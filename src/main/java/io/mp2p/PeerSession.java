@@ -85,7 +85,7 @@ public final class PeerSession implements AutoCloseable {
     private byte[] take(long timeoutNanos) throws InterruptedException, ChannelClosedException {
         channel.requireNotIoThread("PeerSession.receive");
         try {
-            return inbox.take(timeoutNanos);
+            return channel.receive(inbox, timeoutNanos);
         } catch (SessionInbox.EndOfInbox end) {
             throw new ChannelClosedException("the session with " + peer.toHex() + " is closed: " + closedBecause);
         }
@@ -126,6 +126,7 @@ public final class PeerSession implements AutoCloseable {
 
     void deliver(byte[] message) {
         inbox.offer(message);
+        channel.wakePoller();
     }
 
     /** Whether this side asked to close (the I/O thread may not have carried it out yet). */
@@ -142,6 +143,7 @@ public final class PeerSession implements AutoCloseable {
             closedBecause = reason;
         }
         inbox.close();
+        channel.wakePoller();
         return true;
     }
 

@@ -86,6 +86,17 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private static final long LOCK_WAIT_SLICE_MILLIS = 100;
     /** {@link #plannedWake} while the I/O thread is not asleep on a timeout (it will look at the timers). */
     private static final long AWAKE = Long.MIN_VALUE;
+    /**
+     * While an application thread reads the sockets itself (a {@code receive} waiting, see
+     * {@link #receive}), the I/O thread does not, and looks this often whether that thread still
+     * does: the longest a datagram waits unread after the reader left. Doubles while the same reader
+     * keeps waiting (an idle channel stays idle), up to {@link #MAX_READER_GRACE_MILLIS}; a reader
+     * leaving after such a long wait wakes the I/O thread at once.
+     */
+    private static final long READER_GRACE_MILLIS = 1;
+    private static final long MAX_READER_GRACE_MILLIS = 256;
+    /** How long a reading {@code receive} waits on the sockets before it looks whether the channel closed. */
+    private static final long READER_SLICE_MILLIS = 100;
     /** How long {@link #metrics()} waits for the I/O thread before answering with the last snapshot. */
     private static final long METRICS_WAIT_MILLIS = 1000;
     /**
@@ -130,6 +141,21 @@ public final class SecureMulticastChannel implements AutoCloseable {
      * whose engine call moved the next deadline earlier wakes it; otherwise it is left asleep.
      */
     private volatile long plannedWake = AWAKE;
+    /** Held by the one application thread that reads the sockets while it waits in {@code receive}. */
+    private final ReentrantLock readerLock = new ReentrantLock();
+    /** That thread, or null. */
+    private volatile Thread reader;
+    /** Set if waiting on the sockets failed in a {@code receive}: from then on only the I/O thread reads. */
+    private volatile boolean readerBroken;
+    /** Counts readers: the I/O thread tells a reader that waits on from a new one. */
+    private volatile long readerTurns;
+    /** The I/O thread's current grace while a reader reads (0 when it reads itself); read by a leaving reader. */
+    private volatile long ioGraceMillis;
+    /** Owned by the I/O thread: the reader turn it last saw, and the grace it gave it. */
+    private long lastReaderTurn = -1;
+    private long readerGrace = READER_GRACE_MILLIS;
+    /** The datagram buffer of whoever reads the sockets; under the engine lock. */
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(RECEIVE_BUFFER);
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong messagesDroppedSessionClosed = new AtomicLong();
     /** Under the engine lock. */
@@ -552,6 +578,117 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     /**
+     * The next message of {@code inbox}, as {@link SessionInbox#take}. While it waits, the calling
+     * thread reads the sockets itself if no other thread does (one at a time): a datagram then wakes
+     * only this thread, which opens it and, if it is its own message, returns it, with no hand-over
+     * from the I/O thread. Messages of other sessions it reads go to their inboxes. Waits in slices, so
+     * a close is seen within {@link #READER_SLICE_MILLIS} even if no wake-up reaches it.
+     */
+    byte[] receive(SessionInbox inbox, long timeoutNanos) throws InterruptedException, SessionInbox.EndOfInbox {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            byte[] m = inbox.poll();
+            if (m != null) {
+                return m;
+            }
+            long left = timeoutNanos < 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            if (closed || readerBroken || !readerLock.tryLock()) {
+                // Another thread reads (or the channel is closing): it or the I/O thread delivers to us.
+                return inbox.take(timeoutNanos < 0 ? -1 : left);
+            }
+            try {
+                m = readUntilMessage(inbox, timeoutNanos < 0 ? Long.MAX_VALUE : deadline);
+            } finally {
+                reader = null;
+                readerLock.unlock();
+                if (ioGraceMillis > READER_GRACE_MILLIS) {
+                    // The I/O thread sleeps long, trusting us to read: it must take over now.
+                    transport.wakeup();
+                }
+            }
+            if (m != null) {
+                return m;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    /** The reader's loop: wait on the sockets, read and handle datagrams, until {@code inbox} has one. */
+    private byte[] readUntilMessage(SessionInbox inbox, long deadline) throws SessionInbox.EndOfInbox {
+        reader = Thread.currentThread();
+        readerTurns = readerTurns + 1;
+        while (!closed && !Thread.currentThread().isInterrupted()) {
+            byte[] m = inbox.poll();
+            if (m != null) {
+                return m;
+            }
+            long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            if (readOneDatagram()) {
+                continue;
+            }
+            try {
+                if (!transport.awaitReadable(Math.min(READER_SLICE_MILLIS, (left + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI))) {
+                    return null;
+                }
+            } catch (IOException e) {
+                // This selector failed: leave reading to the I/O thread from now on.
+                LOG.warn("waiting on the sockets in receive failed; the I/O thread reads them: {}", e.toString());
+                readerBroken = true;
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads and handles one datagram under the engine lock, sending what it produced and delivering
+     * its messages; false when none was waiting or the engine is gone. The I/O thread and a reader both use it.
+     */
+    private boolean readOneDatagram() {
+        engineLock.lock();
+        try {
+            if (!engineLive) {
+                return false;
+            }
+            ByteBuffer buf = receiveBuffer;
+            InetSocketAddress from;
+            try {
+                from = transport.receive(buf.clear());
+            } catch (IOException e) {
+                LOG.debug("reading a datagram failed: {}", e.toString());
+                return false;
+            }
+            if (from == null) {
+                return false;
+            }
+            buf.flip();
+            if (lossRandom == null || lossRandom.nextDouble() >= lossRate) {
+                engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
+                flush();
+            }
+            return true;
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /** A message or a close reached an inbox: a reader waiting on the sockets looks at its inbox. */
+    void wakePoller() {
+        Thread r = reader;
+        if (r != null && r != Thread.currentThread()) {
+            transport.wakeupReader();
+        }
+    }
+
+    /**
      * Takes the engine lock for a caller, waiting in slices so that a close is noticed: a call never
      * waits without bound (a slow trust policy can hold the lock on the I/O thread).
      *
@@ -663,7 +800,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     /** Blocking on the I/O thread would wait for itself: refuse at once, saying where the call came from. */
     void requireNotIoThread(String call) {
-        if (Thread.currentThread() == ioThread) {
+        if (Thread.currentThread() == ioThread || engineLock.isHeldByCurrentThread()) {
             throw new IllegalStateException(call + " was called on the channel's I/O thread (from a trust policy?),"
                     + " where it would wait for itself; call it from another thread");
         }
@@ -775,6 +912,18 @@ public final class SecureMulticastChannel implements AutoCloseable {
             expireConnects(now);
             flush();
             sleep = Math.min(sleepMillis(now), maxWaitMillis);
+            boolean readerReads = reader != null;
+            transport.readInterest(!readerReads);
+            if (readerReads) {
+                long turnSeen = readerTurns;
+                readerGrace = turnSeen == lastReaderTurn ? Math.min(readerGrace * 2, MAX_READER_GRACE_MILLIS)
+                        : READER_GRACE_MILLIS;
+                lastReaderTurn = turnSeen;
+                sleep = sleep < 0 ? sleep : Math.min(sleep, readerGrace);
+                ioGraceMillis = readerGrace;
+            } else {
+                ioGraceMillis = 0;
+            }
             // A caller whose engine call needs the timers earlier than this wakes us (afterCallerWork).
             plannedWake = sleep < 0 ? AWAKE : now + sleep * NANOS_PER_MILLI;
         } finally {
@@ -790,22 +939,14 @@ public final class SecureMulticastChannel implements AutoCloseable {
         } finally {
             engineLock.unlock();
         }
-        int batch = 0;
-        for (InetSocketAddress from; batch < MAX_RECEIVE_BATCH && (from = transport.receive(buf.clear())) != null;
-             batch++) {
-            buf.flip();
-            if (lossRandom != null && lossRandom.nextDouble() < lossRate) {
-                continue;
-            }
-            // One datagram per hold of the lock, its output sent and its message delivered at once:
-            // a waiting reader gets it without waiting for the rest of the batch.
-            engineLock.lock();
-            try {
-                engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
-                flush();
-            } finally {
-                engineLock.unlock();
-            }
+        if (reader != null) {
+            // An application thread reads the sockets now; next turn looks again.
+            return;
+        }
+        // One datagram per hold of the lock, its output sent and its message delivered at once: a
+        // waiting receive gets it without waiting for the rest of the batch, and sends go on between.
+        for (int batch = 0; batch < MAX_RECEIVE_BATCH && readOneDatagram(); batch++) {
+            // handled
         }
     }
 

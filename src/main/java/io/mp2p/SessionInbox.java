@@ -66,6 +66,24 @@ final class SessionInbox {
         }
     }
 
+    /**
+     * The next message without waiting, or null when none is queued.
+     *
+     * @throws EndOfInbox once closed and drained
+     */
+    byte[] poll() throws EndOfInbox {
+        lock.lock();
+        try {
+            byte[] m = messages.pollFirst();
+            if (m == null && closed) {
+                throw EndOfInbox.INSTANCE;
+            }
+            return m;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends the inbox: wakes every waiting reader. */
     void close() {
         lock.lock();
