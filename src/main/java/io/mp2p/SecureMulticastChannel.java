@@ -154,6 +154,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
     /** Owned by the I/O thread: the reader turn it last saw, and the grace it gave it. */
     private long lastReaderTurn = -1;
     private long readerGrace = READER_GRACE_MILLIS;
+    /** Datagrams read by application threads waiting in {@code receive} (a test seam); under the engine lock. */
+    private long datagramsReadByReceivers;
     /** The datagram buffer of whoever reads the sockets; under the engine lock. */
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(RECEIVE_BUFFER);
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
@@ -670,6 +672,9 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 return false;
             }
             buf.flip();
+            if (Thread.currentThread() != ioThread) {
+                datagramsReadByReceivers++;
+            }
             if (lossRandom == null || lossRandom.nextDouble() >= lossRate) {
                 engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
                 flush();
@@ -678,6 +683,21 @@ public final class SecureMulticastChannel implements AutoCloseable {
         } finally {
             engineLock.unlock();
         }
+    }
+
+    /** Test seam: datagrams read by application threads in {@code receive} rather than the I/O thread. */
+    long datagramsReadByReceivers() {
+        engineLock.lock();
+        try {
+            return datagramsReadByReceivers;
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /** Test seam: the application thread reading the sockets now, or null. */
+    Thread readerThread() {
+        return reader;
     }
 
     /** A message or a close reached an inbox: a reader waiting on the sockets looks at its inbox. */
