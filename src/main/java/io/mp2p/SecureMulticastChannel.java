@@ -735,7 +735,9 @@ public final class SecureMulticastChannel implements AutoCloseable {
         flush();
         long deadline = engine.nextDeadline();
         long planned = plannedWake;
-        if (planned != AWAKE && deadline != Constants.NO_DEADLINE && deadline - planned < 0) {
+        // The I/O thread rounds its sleep up to whole milliseconds: only a deadline earlier than that
+        // rounding is news (otherwise every send after each wake-up would wake it again).
+        if (planned != AWAKE && deadline != Constants.NO_DEADLINE && deadline - planned < -NANOS_PER_MILLI) {
             plannedWake = AWAKE;
             transport.wakeup();
         }
