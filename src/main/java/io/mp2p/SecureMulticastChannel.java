@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -735,9 +736,9 @@ public final class SecureMulticastChannel implements AutoCloseable {
         flush();
         long deadline = engine.nextDeadline();
         long planned = plannedWake;
-        // The I/O thread rounds its sleep up to whole milliseconds: only a deadline earlier than that
-        // rounding is news (otherwise every send after each wake-up would wake it again).
-        if (planned != AWAKE && deadline != Constants.NO_DEADLINE && deadline - planned < -NANOS_PER_MILLI) {
+        // plannedWake is the deadline the I/O thread aims at (not its rounded-up sleep), so a send
+        // that leaves the deadlines as they were does not wake it.
+        if (planned != AWAKE && deadline != Constants.NO_DEADLINE && deadline - planned < 0) {
             plannedWake = AWAKE;
             transport.wakeup();
         }
@@ -925,7 +926,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             transport.refreshMembership();
             nextRefresh = now() + options.membershipRefresh().toNanos();
         }
-        long sleep;
+        long sleepNanos;
         engineLock.lock();
         try {
             runCommands();
@@ -933,7 +934,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
             engine.tick(now);
             expireConnects(now);
             flush();
-            sleep = Math.min(sleepMillis(now), maxWaitMillis);
+            long wait = Math.min(sleepNanos(now), maxWaitMillis >= Long.MAX_VALUE / NANOS_PER_MILLI ? Long.MAX_VALUE
+                    : maxWaitMillis * NANOS_PER_MILLI);
             boolean readerReads = reader != null;
             transport.readInterest(!readerReads);
             if (readerReads) {
@@ -941,17 +943,27 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 readerGrace = turnSeen == lastReaderTurn ? Math.min(readerGrace * 2, MAX_READER_GRACE_MILLIS)
                         : READER_GRACE_MILLIS;
                 lastReaderTurn = turnSeen;
-                sleep = sleep < 0 ? sleep : Math.min(sleep, readerGrace);
+                wait = wait < 0 ? wait : Math.min(wait, readerGrace * NANOS_PER_MILLI);
                 ioGraceMillis = readerGrace;
             } else {
                 ioGraceMillis = 0;
             }
-            // A caller whose engine call needs the timers earlier than this wakes us (afterCallerWork).
-            plannedWake = sleep < 0 ? AWAKE : now + sleep * NANOS_PER_MILLI;
+            // Exactly when we mean to look at the timers: a caller whose engine call needs them
+            // earlier than this wakes us (afterCallerWork).
+            plannedWake = wait < 0 ? AWAKE : now + wait;
+            sleepNanos = wait;
         } finally {
             engineLock.unlock();
         }
-        transport.await(sleep);
+        if (sleepNanos >= NANOS_PER_MILLI || sleepNanos < 0) {
+            // Round up: waking a little late is harmless, waking early spins.
+            transport.await(sleepNanos < 0 ? -1 : (sleepNanos + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
+        } else if (!transport.awaitNow()) {
+            // A deadline under a millisecond away (a stream's pacing): the selector counts whole
+            // milliseconds, so look at the sockets once and sleep the rest precisely; a datagram
+            // arriving meanwhile waits at most this long.
+            LockSupport.parkNanos(sleepNanos);
+        }
         plannedWake = AWAKE;
         engineLock.lock();
         try {
@@ -997,8 +1009,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
     }
 
-    /** Milliseconds until the earliest of the engine's deadline, a connect timeout and the membership refresh. */
-    private long sleepMillis(long now) {
+    /** Nanoseconds (-1: none) until the earliest of the engine's deadline, a connect timeout and the membership refresh. */
+    private long sleepNanos(long now) {
         long deadline = engine.nextDeadline();
         deadline = earlier(deadline, nextRefresh);
         for (List<ConnectRequest> list : connecting.values()) {
@@ -1010,11 +1022,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             return -1;
         }
         long wait = deadline - now;
-        if (wait <= 0) {
-            return -1;
-        }
-        // Round up: waking a little late is harmless, waking early spins.
-        return Math.max(1, (wait + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
+        return wait <= 0 ? -1 : wait;
     }
 
     private static long earlier(long a, long b) {

@@ -331,6 +331,12 @@ public final class UdpTransport implements Closeable {
         }
     }
 
+    /** As {@link #await} without waiting: whether a socket is ready (or a wake-up is pending). */
+    public boolean awaitNow() throws IOException {
+        selector.selectedKeys().clear();
+        return selector.selectNow() > 0;
+    }
+
     /** Makes a thread blocked in {@link #await} return. */
     public void wakeup() {
         selector.wakeup();
