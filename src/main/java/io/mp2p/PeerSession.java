@@ -30,6 +30,11 @@ public final class PeerSession implements AutoCloseable {
     private final PeerKey peer;
     private final SessionInbox inbox;
     private volatile String closedBecause;
+    /**
+     * Whether the channel holds this session as the one with its peer (a send may go on it), under
+     * the channel's engine lock: a flag rather than a map look-up on every send.
+     */
+    boolean current;
     /** Set when this side asked to close, before the I/O thread has carried it out. */
     private volatile boolean closeRequested;
 

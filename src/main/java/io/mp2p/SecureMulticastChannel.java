@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -570,7 +571,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             if (closed || !engineLive) {
                 throw new ChannelClosedException("the channel is closed");
             }
-            if (sessions.get(session.peer()) != session) {
+            if (!session.current) {
                 throw new ChannelClosedException("the session with " + session.peer().toHex() + " is closed");
             }
             engine.send(session.peer(), message, now());
@@ -588,7 +589,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
      * a close is seen within {@link #READER_SLICE_MILLIS} even if no wake-up reaches it.
      */
     byte[] receive(SessionInbox inbox, long timeoutNanos) throws InterruptedException, SessionInbox.EndOfInbox {
-        long deadline = System.nanoTime() + timeoutNanos;
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         while (true) {
             byte[] m = inbox.poll();
             if (m != null) {
@@ -598,22 +599,9 @@ public final class SecureMulticastChannel implements AutoCloseable {
             if (left <= 0) {
                 return null;
             }
-            if (closed || readerBroken || !readerLock.tryLock()) {
+            if (!readUntil(inbox::ready, deadline)) {
                 // Another thread reads (or the channel is closing): it or the I/O thread delivers to us.
                 return inbox.take(timeoutNanos < 0 ? -1 : left);
-            }
-            try {
-                m = readUntilMessage(inbox, timeoutNanos < 0 ? Long.MAX_VALUE : deadline);
-            } finally {
-                reader = null;
-                readerLock.unlock();
-                if (ioGraceMillis > READER_GRACE_MILLIS) {
-                    // The I/O thread sleeps long, trusting us to read: it must take over now.
-                    transport.wakeup();
-                }
-            }
-            if (m != null) {
-                return m;
             }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -621,34 +609,52 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
     }
 
-    /** The reader's loop: wait on the sockets, read and handle datagrams, until {@code inbox} has one. */
-    private byte[] readUntilMessage(SessionInbox inbox, long deadline) throws SessionInbox.EndOfInbox {
-        reader = Thread.currentThread();
-        readerTurns = readerTurns + 1;
-        while (!closed && !Thread.currentThread().isInterrupted()) {
-            byte[] m = inbox.poll();
-            if (m != null) {
-                return m;
-            }
-            long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
-            if (left <= 0) {
-                return null;
-            }
-            if (readOneDatagram()) {
-                continue;
-            }
-            try {
-                if (!transport.awaitReadable(Math.min(READER_SLICE_MILLIS, (left + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI))) {
-                    return null;
+    /**
+     * Reads and handles datagrams on the calling thread, waiting on the sockets between them, until
+     * {@code ready} says so, {@code deadline} ({@link System#nanoTime()}; {@link Long#MAX_VALUE}: none)
+     * passes, the channel closes or the thread is interrupted. Only one thread reads at a time, and
+     * only an application thread about to wait anyway: a datagram then wakes just this thread, which
+     * handles it and, if it was what it waited for, goes on, with no hand-over from the I/O thread.
+     * What it reads for others is delivered to them as the I/O thread would.
+     *
+     * @return false, at once, when another thread reads the sockets now or the channel is closing:
+     *         the caller waits its usual way (whoever reads delivers to it)
+     */
+    boolean readUntil(BooleanSupplier ready, long deadline) {
+        if (closed || readerBroken || Thread.currentThread() == ioThread || engineLock.isHeldByCurrentThread()
+                || !readerLock.tryLock()) {
+            return false;
+        }
+        try {
+            reader = Thread.currentThread();
+            readerTurns = readerTurns + 1;
+            while (!closed && !Thread.currentThread().isInterrupted() && !ready.getAsBoolean()) {
+                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
                 }
-            } catch (IOException e) {
-                // This selector failed: leave reading to the I/O thread from now on.
-                LOG.warn("waiting on the sockets in receive failed; the I/O thread reads them: {}", e.toString());
-                readerBroken = true;
-                return null;
+                if (readOneDatagram()) {
+                    continue;
+                }
+                long waitMillis = Math.min(READER_SLICE_MILLIS, (left + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
+                if (!transport.awaitReadable(waitMillis)) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // This selector failed: leave reading to the I/O thread from now on.
+            LOG.warn("waiting on the sockets in an application thread failed; the I/O thread reads them: {}",
+                    e.toString());
+            readerBroken = true;
+        } finally {
+            reader = null;
+            readerLock.unlock();
+            if (ioGraceMillis > READER_GRACE_MILLIS) {
+                // The I/O thread sleeps long, trusting us to read: it must take over now.
+                transport.wakeup();
             }
         }
-        return null;
+        return true;
     }
 
     /**
@@ -701,7 +707,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
         return reader;
     }
 
-    /** A message or a close reached an inbox: a reader waiting on the sockets looks at its inbox. */
+    /** A message or a close reached an inbox: a thread reading the sockets while it waits looks at its inbox. */
     void wakePoller() {
         Thread r = reader;
         if (r != null && r != Thread.currentThread()) {
@@ -809,7 +815,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             @Override
             protected void run() {
                 if (sessions.get(session.peer()) == session) {
-                    sessions.remove(session.peer());
+                    sessions.remove(session.peer()).current = false;
                     engine.close(session.peer(), now());
                 }
             }
@@ -936,8 +942,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
             flush();
             long wait = Math.min(sleepNanos(now), maxWaitMillis >= Long.MAX_VALUE / NANOS_PER_MILLI ? Long.MAX_VALUE
                     : maxWaitMillis * NANOS_PER_MILLI);
+            long untilTimers = wait;
             boolean readerReads = reader != null;
-            transport.readInterest(!readerReads);
             if (readerReads) {
                 long turnSeen = readerTurns;
                 readerGrace = turnSeen == lastReaderTurn ? Math.min(readerGrace * 2, MAX_READER_GRACE_MILLIS)
@@ -945,9 +951,17 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 lastReaderTurn = turnSeen;
                 wait = wait < 0 ? wait : Math.min(wait, readerGrace * NANOS_PER_MILLI);
                 ioGraceMillis = readerGrace;
+                // Dekker with the leaving reader (reader = null, then reads ioGraceMillis): either it
+                // sees our grace and wakes us, or we see it gone here and read the sockets ourselves.
+                if (reader == null) {
+                    readerReads = false;
+                    wait = untilTimers;
+                    ioGraceMillis = 0;
+                }
             } else {
                 ioGraceMillis = 0;
             }
+            transport.readInterest(!readerReads);
             // Exactly when we mean to look at the timers: a caller whose engine call needs them
             // earlier than this wakes us (afterCallerWork).
             plannedWake = wait < 0 ? AWAKE : now + wait;
@@ -1105,6 +1119,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             if (e.reason() != CloseReason.EXPIRED) {
                 PeerSession s = sessions.remove(peer);
                 if (s != null) {
+                    s.current = false;
                     s.markClosed(closedBecause(e.reason()));
                 }
             }
@@ -1128,7 +1143,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
         boolean fresh = s == null || !s.isOpen();
         if (fresh) {
             s = new PeerSession(this, peer, options.receiveQueueCapacity());
-            sessions.put(peer, s);
+            PeerSession replaced = sessions.put(peer, s);
+            if (replaced != null) {
+                replaced.current = false;
+            }
+            s.current = true;
         }
         List<ConnectRequest> waiting = connecting.remove(peer);
         if (waiting != null) {
@@ -1182,6 +1201,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 guarded("closing a session", () -> engine.close(s.peer(), now()));
                 s.markClosed("the channel closed");
             }
+            sessions.values().forEach(s -> s.current = false);
             sessions.clear();
             guarded("sending the last packets", this::flush);
             if (transport.hasPendingSends()) {

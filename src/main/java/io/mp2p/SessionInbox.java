@@ -84,6 +84,16 @@ final class SessionInbox {
         }
     }
 
+    /** Whether {@link #poll} has an answer now: a message, or the end. */
+    boolean ready() {
+        lock.lock();
+        try {
+            return closed || !messages.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends the inbox: wakes every waiting reader. */
     void close() {
         lock.lock();
