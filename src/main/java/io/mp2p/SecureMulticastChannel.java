@@ -628,18 +628,23 @@ public final class SecureMulticastChannel implements AutoCloseable {
         try {
             reader = Thread.currentThread();
             readerTurns = readerTurns + 1;
+            boolean waited = false;
             while (!closed && !Thread.currentThread().isInterrupted() && !ready.getAsBoolean()) {
                 long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                if (readOneDatagram()) {
+                // Before waiting, only the socket of the last burst is tried: the wait below looks at
+                // all of them in one system call (a ping-pong's next datagram is not there yet).
+                if (readOneDatagram(waited)) {
                     continue;
                 }
+                waited = false;
                 long waitMillis = Math.min(READER_SLICE_MILLIS, (left + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
                 if (!transport.awaitReadable(waitMillis)) {
                     break;
                 }
+                waited = true;
             }
         } catch (IOException e) {
             // This selector failed: leave reading to the I/O thread from now on.
@@ -662,6 +667,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
      * its messages; false when none was waiting or the engine is gone. The I/O thread and a reader both use it.
      */
     private boolean readOneDatagram() {
+        return readOneDatagram(true);
+    }
+
+    /** As {@link #readOneDatagram()}; {@code allSockets} false tries only the socket of the last burst. */
+    private boolean readOneDatagram(boolean allSockets) {
         engineLock.lock();
         try {
             if (!engineLive) {
@@ -670,7 +680,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             ByteBuffer buf = receiveBuffer;
             InetSocketAddress from;
             try {
-                from = transport.receive(buf.clear());
+                from = allSockets ? transport.receive(buf.clear()) : transport.receiveFromLast(buf.clear());
             } catch (IOException e) {
                 LOG.debug("reading a datagram failed: {}", e.toString());
                 return false;

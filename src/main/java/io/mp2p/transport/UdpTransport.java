@@ -419,6 +419,20 @@ public final class UdpTransport implements Closeable {
     }
 
     /**
+     * As {@link #receive}, trying only the socket that would be read first (the one a burst came from
+     * last): one system call where {@link #receive} may make one per socket. For a thread about to
+     * wait anyway, which then waits on all sockets at once ({@link #awaitReadable}).
+     */
+    public InetSocketAddress receiveFromLast(ByteBuffer buf) throws IOException {
+        List<DatagramChannel> order = readOrder;
+        SocketAddress from = order.get(nextFirst % order.size()).receive(buf);
+        if (from != null) {
+            datagramsReceived = datagramsReceived + 1;
+        }
+        return (InetSocketAddress) from;
+    }
+
+    /**
      * Sends one datagram from the unicast socket (to a group or a unicast address). When the send
      * buffer is full, a copy waits (bounded, in order) until {@link #await} sees the socket writable
      * and {@link #flushPendingSends()} runs; past the bound it is dropped and counted.
