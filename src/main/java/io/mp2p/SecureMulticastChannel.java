@@ -62,9 +62,11 @@ import io.mp2p.transport.UdpTransport;
  * <p>Threads. Every public method of the channel and of {@link PeerSession} is thread-safe. The
  * protocol engine is guarded by one lock, held briefly and never while waiting or calling the
  * application's code (a {@link PeerTrustPolicy} aside): a {@code send} or a stream read or write
- * works the engine on the caller's own thread, as a UDP socket's send does, with no hand-over. One
- * I/O thread per channel reads the sockets and runs the timers; it sleeps until a datagram arrives
- * or the engine's next deadline, so an idle channel uses no CPU. The application's code never runs on it, except a
+ * works the engine on the caller's own thread, as a UDP socket's send does, with no hand-over; a
+ * {@code receive} that has to wait reads the sockets itself while no other thread does, so a
+ * datagram wakes only the thread that waits for it. One I/O thread per channel runs the timers and
+ * reads the sockets when no such thread does; it sleeps until a datagram arrives or the engine's
+ * next deadline, so an idle channel uses no CPU. The application's code never runs on it, except a
  * {@link PeerTrustPolicy} (which must be quick): listeners and the stages chained on
  * {@link #connectAsync}'s future run on the callback executor
  * ({@link ChannelOptions.Builder#callbackExecutor}). Blocking calls made on the I/O thread throw
