@@ -90,15 +90,6 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private static final long LOCK_WAIT_SLICE_MILLIS = 100;
     /** {@link #plannedWake} while the I/O thread is not asleep on a timeout (it will look at the timers). */
     private static final long AWAKE = Long.MIN_VALUE;
-    /**
-     * While an application thread reads the sockets itself (a {@code receive} waiting, see
-     * {@link #receive}), the I/O thread does not, and looks this often whether that thread still
-     * does: the longest a datagram waits unread after the reader left. Doubles while the same reader
-     * keeps waiting (an idle channel stays idle), up to {@link #MAX_READER_GRACE_MILLIS}; a reader
-     * leaving after such a long wait wakes the I/O thread at once.
-     */
-    private static final long READER_GRACE_MILLIS = 1;
-    private static final long MAX_READER_GRACE_MILLIS = 256;
     /** How long a reading {@code receive} waits on the sockets before it looks whether the channel closed. */
     private static final long READER_SLICE_MILLIS = 100;
     /** How long {@link #metrics()} waits for the I/O thread before answering with the last snapshot. */
@@ -145,19 +136,10 @@ public final class SecureMulticastChannel implements AutoCloseable {
      * whose engine call moved the next deadline earlier wakes it; otherwise it is left asleep.
      */
     private volatile long plannedWake = AWAKE;
-    /** Held by the one application thread that reads the sockets while it waits in {@code receive}. */
-    private final ReentrantLock readerLock = new ReentrantLock();
-    /** That thread, or null. */
-    private volatile Thread reader;
+    /** Whether the I/O thread or an application thread waiting in {@code receive} reads the sockets. */
+    private final ReaderHandoff readers = new ReaderHandoff();
     /** Set if waiting on the sockets failed in a {@code receive}: from then on only the I/O thread reads. */
     private volatile boolean readerBroken;
-    /** Counts readers: the I/O thread tells a reader that waits on from a new one. */
-    private volatile long readerTurns;
-    /** The I/O thread's current grace while a reader reads (0 when it reads itself); read by a leaving reader. */
-    private volatile long ioGraceMillis;
-    /** Owned by the I/O thread: the reader turn it last saw, and the grace it gave it. */
-    private long lastReaderTurn = -1;
-    private long readerGrace = READER_GRACE_MILLIS;
     /** Datagrams read by application threads waiting in {@code receive} (a test seam); under the engine lock. */
     private long datagramsReadByReceivers;
     /** The datagram buffer of whoever reads the sockets; under the engine lock. */
@@ -624,12 +606,10 @@ public final class SecureMulticastChannel implements AutoCloseable {
      */
     boolean readUntil(BooleanSupplier ready, long deadline) {
         if (closed || readerBroken || Thread.currentThread() == ioThread || engineLock.isHeldByCurrentThread()
-                || !readerLock.tryLock()) {
+                || !readers.enter()) {
             return false;
         }
         try {
-            reader = Thread.currentThread();
-            readerTurns = readerTurns + 1;
             boolean waited = false;
             while (!closed && !Thread.currentThread().isInterrupted() && !ready.getAsBoolean()) {
                 long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
@@ -654,9 +634,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
                     e.toString());
             readerBroken = true;
         } finally {
-            reader = null;
-            readerLock.unlock();
-            if (ioGraceMillis > READER_GRACE_MILLIS) {
+            if (readers.leave()) {
                 // The I/O thread sleeps long, trusting us to read: it must take over now.
                 transport.wakeup();
             }
@@ -716,12 +694,12 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     /** Test seam: the application thread reading the sockets now, or null. */
     Thread readerThread() {
-        return reader;
+        return readers.reader();
     }
 
     /** A message or a close reached an inbox: a thread reading the sockets while it waits looks at its inbox. */
     void wakePoller() {
-        Thread r = reader;
+        Thread r = readers.reader();
         if (r != null && r != Thread.currentThread()) {
             transport.wakeupReader();
         }
@@ -875,12 +853,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     private void run() {
-        ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
         int failedTurns = 0;
         try {
             while (!closed) {
                 try {
-                    turn(buf);
+                    turn();
                     failedTurns = 0;
                 } catch (IOException e) {
                     if (closed) {
@@ -902,17 +879,17 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 }
             }
         } finally {
-            linger(buf);
+            linger();
             shutdown();
         }
     }
 
     /** Keeps the engine running, bounded, while stream data waits for the peers' acknowledgement. */
-    private void linger(ByteBuffer buf) {
+    private void linger() {
         long deadline = now() + STREAM_LINGER_NANOS;
         try {
             while (now() - deadline < 0 && lingerMore()) {
-                turn(buf, LINGER_POLL_MILLIS);
+                turn(LINGER_POLL_MILLIS);
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("stopped waiting for stream data to be acknowledged: {}", e.toString());
@@ -920,8 +897,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     /** One wake-up: commands, timers, sends, then wait, then read a bounded batch. */
-    private void turn(ByteBuffer buf) throws IOException {
-        turn(buf, Long.MAX_VALUE);
+    private void turn() throws IOException {
+        turn(Long.MAX_VALUE);
     }
 
     private boolean lingerMore() {
@@ -934,10 +911,10 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     /**
-     * As {@link #turn(ByteBuffer)}, waiting at most {@code maxWaitMillis}. The engine lock is taken
+     * As {@link #turn()}, waiting at most {@code maxWaitMillis}. The engine lock is taken
      * for each step and released while waiting, so callers' sends go on meanwhile.
      */
-    private void turn(ByteBuffer buf, long maxWaitMillis) throws IOException {
+    private void turn(long maxWaitMillis) throws IOException {
         if (now() - nextRefresh >= 0) {
             // Socket and interface work, no engine: outside the lock (it may take milliseconds).
             rotateGroups();
@@ -954,24 +931,10 @@ public final class SecureMulticastChannel implements AutoCloseable {
             flush();
             long wait = Math.min(sleepNanos(now), maxWaitMillis >= Long.MAX_VALUE / NANOS_PER_MILLI ? Long.MAX_VALUE
                     : maxWaitMillis * NANOS_PER_MILLI);
-            long untilTimers = wait;
-            boolean readerReads = reader != null;
+            long grace = readers.ioGraceMillis();
+            boolean readerReads = grace >= 0;
             if (readerReads) {
-                long turnSeen = readerTurns;
-                readerGrace = turnSeen == lastReaderTurn ? Math.min(readerGrace * 2, MAX_READER_GRACE_MILLIS)
-                        : READER_GRACE_MILLIS;
-                lastReaderTurn = turnSeen;
-                wait = wait < 0 ? wait : Math.min(wait, readerGrace * NANOS_PER_MILLI);
-                ioGraceMillis = readerGrace;
-                // Dekker with the leaving reader (reader = null, then reads ioGraceMillis): either it
-                // sees our grace and wakes us, or we see it gone here and read the sockets ourselves.
-                if (reader == null) {
-                    readerReads = false;
-                    wait = untilTimers;
-                    ioGraceMillis = 0;
-                }
-            } else {
-                ioGraceMillis = 0;
+                wait = wait < 0 ? wait : Math.min(wait, grace * NANOS_PER_MILLI);
             }
             transport.readInterest(!readerReads);
             // Exactly when we mean to look at the timers: a caller whose engine call needs them
@@ -999,7 +962,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
         } finally {
             engineLock.unlock();
         }
-        if (reader != null) {
+        if (readers.reader() != null) {
             // An application thread reads the sockets now; next turn looks again.
             return;
         }
