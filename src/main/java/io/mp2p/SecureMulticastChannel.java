@@ -675,6 +675,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
             if (lossRandom == null || lossRandom.nextDouble() >= lossRate) {
                 engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
                 flush();
+                if (Thread.currentThread() != ioThread) {
+                    // A reader handled it: a timer it set (a retransmission, an ACK) may be due
+                    // before the I/O thread's long sleep ends.
+                    wakeIoIfEarlier();
+                }
             }
             return true;
         } finally {
@@ -730,6 +735,14 @@ public final class SecureMulticastChannel implements AutoCloseable {
      */
     private void afterCallerWork() {
         flush();
+        wakeIoIfEarlier();
+    }
+
+    /**
+     * Under the engine lock, on a thread other than the I/O thread, after engine work: wakes the I/O
+     * thread only if the engine now needs it before the deadline it sleeps towards.
+     */
+    private void wakeIoIfEarlier() {
         long deadline = engine.nextDeadline();
         long planned = plannedWake;
         // plannedWake is the deadline the I/O thread aims at (not its rounded-up sleep), so a send

@@ -442,7 +442,13 @@ public final class UdpTransport implements Closeable {
     public SendQueue.Result send(ByteBuffer datagram, InetSocketAddress destination) throws IOException {
         SendQueue.Result r = sendQueue.send(datagram, destination);
         if (r == SendQueue.Result.DEFERRED) {
-            unicastKey.interestOps(readBits() | SelectionKey.OP_WRITE);
+            int ops = readBits() | SelectionKey.OP_WRITE;
+            if (unicastKey.interestOps() != ops) {
+                unicastKey.interestOps(ops);
+                // A select already in progress does not see the new interest: the driving thread
+                // must look again (this send may come from another thread).
+                selector.wakeup();
+            }
         }
         return r;
     }
