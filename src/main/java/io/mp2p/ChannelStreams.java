@@ -15,8 +15,10 @@ import io.mp2p.stream.StreamEvent;
 
 /**
  * The channel's side of streams: which {@link Mp2pStream} an engine stream id of a peer is, which
- * ports listen, and what each stream event means for them. Every engine call runs on the I/O thread
- * through the channel; the blocking and waiting happen in {@link Mp2pStream} and {@link StreamListener}.
+ * ports listen, and what each stream event means for them. Every engine call runs under the channel's
+ * engine lock: reads and writes on the caller's thread ({@link SecureMulticastChannel#withEngine}),
+ * so bulk data needs no round trip to the I/O thread; closes are posted to the I/O thread, since they
+ * must never wait. The blocking and waiting happen in {@link Mp2pStream} and {@link StreamListener}.
  */
 final class ChannelStreams {
     /** Ports a listener on port 0 gets, as ephemeral TCP ports are. */
@@ -27,7 +29,7 @@ final class ChannelStreams {
 
     private final SecureMulticastChannel channel;
     private final Endpoint engine;
-    /** Owned by the I/O thread. */
+    /** Under the channel's engine lock. */
     private final Map<PeerKey, Map<Long, Mp2pStream>> byPeer = new HashMap<>();
     /** Read by the engine (on the I/O thread) to accept or refuse a new stream; written by any thread. */
     private final Map<Integer, StreamListener> listeners = new ConcurrentHashMap<>();
@@ -71,7 +73,7 @@ final class ChannelStreams {
 
     /** Opens a stream to {@code port} on {@code peer} (a session with it exists or is being made). */
     Mp2pStream open(PeerKey peer, int port) throws IOException {
-        return channel.callOnIo("open a stream", () -> {
+        Mp2pStream opened = channel.withEngine("open a stream", () -> {
             long id = engine.openStream(peer, port, channel.engineNow());
             if (id == StreamConnection.NO_STREAM) {
                 return null;
@@ -79,40 +81,39 @@ final class ChannelStreams {
             Mp2pStream s = new Mp2pStream(this, peer, id, Mp2pStream.ephemeralPort(id), port);
             byPeer.computeIfAbsent(peer, k -> new HashMap<>()).put(id, s);
             return s;
-        }, opened -> {
-            if (opened == null) {
-                return new IOException("the peer allows no more streams now; close some and try again");
-            }
-            return null;
         });
+        if (opened == null) {
+            throw new IOException("the peer allows no more streams now; close some and try again");
+        }
+        return opened;
     }
 
     int read(Mp2pStream s, byte[] b, int off, int len) throws IOException {
-        return channel.callOnIo("read a stream",
-                () -> engine.streamRead(s.peer(), s.id(), b, off, len, channel.engineNow()), r -> null);
+        return channel.withEngine("read a stream",
+                () -> engine.streamRead(s.peer(), s.id(), b, off, len, channel.engineNow()));
     }
 
     int write(Mp2pStream s, byte[] b, int off, int len) throws IOException {
-        return channel.callOnIo("write a stream",
-                () -> engine.streamWrite(s.peer(), s.id(), b, off, len, channel.engineNow()), r -> null);
+        return channel.withEngine("write a stream",
+                () -> engine.streamWrite(s.peer(), s.id(), b, off, len, channel.engineNow()));
     }
 
     int available(Mp2pStream s) throws IOException {
-        return channel.callOnIo("query a stream", () -> engine.streamAvailable(s.peer(), s.id()), r -> null);
+        return channel.withEngine("query a stream", () -> engine.streamAvailable(s.peer(), s.id()));
     }
 
     void finish(Mp2pStream s) throws IOException {
-        channel.callOnIo("finish a stream", () -> {
+        channel.withEngine("finish a stream", () -> {
             engine.streamFinish(s.peer(), s.id(), channel.engineNow());
             return Boolean.TRUE;
-        }, r -> null);
+        });
     }
 
     void stopSending(Mp2pStream s, long code) throws IOException {
-        channel.callOnIo("stop a stream", () -> {
+        channel.withEngine("stop a stream", () -> {
             engine.streamStopSending(s.peer(), s.id(), code, channel.engineNow());
             return Boolean.TRUE;
-        }, r -> null);
+        });
     }
 
     /** Orderly when every received byte was read; a reset otherwise. Never waits for the I/O thread. */

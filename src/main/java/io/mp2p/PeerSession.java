@@ -30,6 +30,11 @@ public final class PeerSession implements AutoCloseable {
     private final PeerKey peer;
     private final SessionInbox inbox;
     private volatile String closedBecause;
+    /**
+     * Whether the channel holds this session as the one with its peer (a send may go on it), under
+     * the channel's engine lock: a flag rather than a map look-up on every send.
+     */
+    boolean current;
     /** Set when this side asked to close, before the I/O thread has carried it out. */
     private volatile boolean closeRequested;
 
@@ -54,11 +59,11 @@ public final class PeerSession implements AutoCloseable {
     }
 
     /**
-     * Sends one message, encrypted. Returns once the message is handed to the channel's I/O thread;
-     * delivery is not acknowledged. When 4,096 sends wait for that thread, this call waits too, so a
-     * fast sender is slowed to what the channel can encrypt rather than filling memory. A send that
-     * returns normally was taken by the I/O thread, even when the channel closes right after: close()
-     * carries it out before it tells the peer.
+     * Sends one message, encrypted. The message is sealed and given to the socket on the calling
+     * thread, as a UDP socket's send is, so it may be reused once this returns; delivery is not
+     * acknowledged. When the socket's send buffer is full, the datagram waits in a bounded queue that
+     * the channel's I/O thread drains. A send that returns normally was taken by the engine before any
+     * close of this session or the channel: close() carries it out before it tells the peer.
      *
      * @throws MessageTooLargeException over 65,535 bytes
      * @throws ChannelClosedException   after either side closed the session, or the channel closed
@@ -69,7 +74,8 @@ public final class PeerSession implements AutoCloseable {
             throw new MessageTooLargeException(message.length, Constants.MAX_MESSAGE_LENGTH);
         }
         checkOpen();
-        channel.send(this, message.clone());
+        // No copy: the engine seals it now, and copies what it must keep (a message held for a handshake).
+        channel.send(this, message);
     }
 
     /**
@@ -93,7 +99,7 @@ public final class PeerSession implements AutoCloseable {
     private byte[] take(long timeoutNanos) throws InterruptedException, ChannelClosedException {
         channel.requireNotIoThread("PeerSession.receive");
         try {
-            return inbox.take(timeoutNanos);
+            return channel.receive(inbox, timeoutNanos);
         } catch (SessionInbox.EndOfInbox end) {
             throw new ChannelClosedException("the session with " + peer.toHex() + " is closed: " + closedBecause);
         }
@@ -134,6 +140,7 @@ public final class PeerSession implements AutoCloseable {
 
     void deliver(byte[] message) {
         inbox.offer(message);
+        channel.wakePoller();
     }
 
     /** Whether this side asked to close (the I/O thread may not have carried it out yet). */
@@ -150,6 +157,7 @@ public final class PeerSession implements AutoCloseable {
             closedBecause = reason;
         }
         inbox.close();
+        channel.wakePoller();
         return true;
     }
 

@@ -25,10 +25,12 @@ import io.mp2p.identity.PeerKey;
 public interface PeerTrustPolicy {
     /**
      * Whether {@code peer} may have a session with us. Called by {@code connect} on the caller's
-     * thread, and for incoming handshakes on the channel's I/O thread while the handshake waits: it
-     * must be quick and must not block. The channel's blocking calls ({@code connect}, {@code accept},
-     * {@code receive}, {@code send}) throw {@link IllegalStateException} when made from there. An
-     * exception thrown here refuses the peer (and is logged); it never stops the channel.
+     * thread, and for incoming handshakes by whichever thread reads the sockets (the channel's I/O
+     * thread, or an application thread waiting in {@code PeerSession.receive}), while the handshake
+     * and the channel's engine wait: it must be quick and must not block. The channel's blocking calls
+     * ({@code connect}, {@code accept}, {@code receive}, {@code send}) throw
+     * {@link IllegalStateException} when made from there. An exception thrown here refuses the peer
+     * (and is logged); it never stops the channel.
      */
     boolean isTrusted(PeerKey peer);
 

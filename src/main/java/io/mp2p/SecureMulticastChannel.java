@@ -15,10 +15,13 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +59,13 @@ import io.mp2p.transport.UdpTransport;
  * // the other side: PeerSession s = channel.accept(); byte[] m = s.receive(); s.send(m);
  * }</pre>
  *
- * <p>Threads. Every public method of the channel and of {@link PeerSession} is thread-safe. One I/O
- * thread per channel runs the protocol engine; it sleeps until a datagram arrives or the engine's
+ * <p>Threads. Every public method of the channel and of {@link PeerSession} is thread-safe. The
+ * protocol engine is guarded by one lock, held briefly and never while waiting or calling the
+ * application's code (a {@link PeerTrustPolicy} aside): a {@code send} or a stream read or write
+ * works the engine on the caller's own thread, as a UDP socket's send does, with no hand-over; a
+ * {@code receive} that has to wait reads the sockets itself while no other thread does, so a
+ * datagram wakes only the thread that waits for it. One I/O thread per channel runs the timers and
+ * reads the sockets when no such thread does; it sleeps until a datagram arrives or the engine's
  * next deadline, so an idle channel uses no CPU. The application's code never runs on it, except a
  * {@link PeerTrustPolicy} (which must be quick): listeners and the stages chained on
  * {@link #connectAsync}'s future run on the callback executor
@@ -76,11 +84,14 @@ public final class SecureMulticastChannel implements AutoCloseable {
     /** Datagrams read per wake-up before commands and timers get a turn, so a flood cannot starve them. */
     private static final int MAX_RECEIVE_BATCH = 1024;
     /**
-     * Sends handed to the I/O thread and not yet encrypted. Past this, {@link PeerSession#send} waits:
-     * a fast sender slows to what the thread can seal instead of growing the queue without bound.
+     * How long a caller waits for the engine lock before it looks again whether the channel closed:
+     * the lock is held for microseconds, except while a slow trust policy runs on the I/O thread.
      */
-    static final int MAX_PENDING_SENDS = 4096;
-    private static final long SEND_WAIT_SLICE_MILLIS = 100;
+    private static final long LOCK_WAIT_SLICE_MILLIS = 100;
+    /** {@link #plannedWake} while the I/O thread is not asleep on a timeout (it will look at the timers). */
+    private static final long AWAKE = Long.MIN_VALUE;
+    /** How long a reading {@code receive} waits on the sockets before it looks whether the channel closed. */
+    private static final long READER_SLICE_MILLIS = 100;
     /** How long {@link #metrics()} waits for the I/O thread before answering with the last snapshot. */
     private static final long METRICS_WAIT_MILLIS = 1000;
     /**
@@ -112,16 +123,36 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private final Thread ioThread;
     private final IoCommands commands = new IoCommands();
     private final Callbacks callbacks;
-    private final Semaphore sendPermits = new Semaphore(MAX_PENDING_SENDS);
+    /**
+     * Guards the engine and everything "owned by the engine lock" below: the I/O thread holds it for
+     * each step of its turn, a caller's thread for its send or stream call. Held for microseconds,
+     * never while blocking or calling the application (callbacks go to the callback executor).
+     */
+    private final ReentrantLock engineLock = new ReentrantLock();
+    /** Whether the engine may still be used; false once shutdown destroyed it. Under the engine lock. */
+    private boolean engineLive = true;
+    /**
+     * When (engine clock) the sleeping I/O thread will wake by itself, or {@link #AWAKE}: a caller
+     * whose engine call moved the next deadline earlier wakes it; otherwise it is left asleep.
+     */
+    private volatile long plannedWake = AWAKE;
+    /** Whether the I/O thread or an application thread waiting in {@code receive} reads the sockets. */
+    private final ReaderHandoff readers = new ReaderHandoff();
+    /** Set if waiting on the sockets failed in a {@code receive}: from then on only the I/O thread reads. */
+    private volatile boolean readerBroken;
+    /** Datagrams read by application threads waiting in {@code receive} (a test seam); under the engine lock. */
+    private long datagramsReadByReceivers;
+    /** The datagram buffer of whoever reads the sockets; under the engine lock. */
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocate(RECEIVE_BUFFER);
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong messagesDroppedSessionClosed = new AtomicLong();
-    /** Owned by the I/O thread. */
+    /** Under the engine lock. */
     private final Map<PeerKey, PeerSession> sessions = new HashMap<>();
     /** Where each peer's packets go (engine PathChanged events); read by PeerSession.path() from any thread. */
     private final Map<PeerKey, SessionPath> paths = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Owned by the I/O thread. */
+    /** Under the engine lock. */
     private final Map<PeerKey, List<ConnectRequest>> connecting = new HashMap<>();
-    /** Owned by the I/O thread. */
+    /** Under the engine lock. */
     private final RefusalLog refusals = new RefusalLog();
     private final ChannelStreams streams;
     private volatile EngineMetrics metrics;
@@ -255,44 +286,52 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     /** The engine's counters now (taken on the I/O thread; the last ones once the channel is closed). */
     public EngineMetrics metrics() {
-        if (Thread.currentThread() == ioThread) {
-            return engine.metrics();
-        }
-        CompletableFuture<EngineMetrics> f = new CompletableFuture<>();
-        commands.submit(new IoCommands.Command() {
-            @Override
-            protected void run() {
-                f.complete(engine.metrics());
-            }
-
-            @Override
-            protected void abort(ChannelClosedException why) {
-                f.complete(metrics);
-            }
-        });
-        transport.wakeup();
         try {
-            return f.get(METRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            if (!engineLock.tryLock(METRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return metrics;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return metrics;
-        } catch (ExecutionException | TimeoutException e) {
+        }
+        try {
+            if (engineLive) {
+                metrics = engine.metrics();
+            }
             return metrics;
+        } finally {
+            engineLock.unlock();
         }
     }
 
     /**
      * The UDP layer's counters: datagrams the kernel took, ones that waited for send-buffer room, ones
-     * dropped because even the wait queue was full, send errors. Refreshed on every wake-up of the I/O
-     * thread; final once the channel is closed.
+     * dropped because even the wait queue was full, send errors. Taken now (the last ones if the engine
+     * is busy for a second); final once the channel is closed.
      */
     public TransportMetrics transportMetrics() {
-        return transportMetrics;
+        try {
+            if (!engineLock.tryLock(METRICS_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return transportMetrics;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return transportMetrics;
+        }
+        try {
+            if (engineLive) {
+                transportMetrics = transport.metrics();
+            }
+            return transportMetrics;
+        } finally {
+            engineLock.unlock();
+        }
     }
 
     /**
-     * Messages a {@link PeerSession#send} handed over but the I/O thread dropped because the session
-     * had ended meanwhile (the peer closed it while the send was queued).
+     * Messages a {@link PeerSession#send} handed over but the channel dropped because the session had
+     * ended meanwhile. Sends are carried out on the caller's thread, so a send to an ended session
+     * throws instead, and this stays 0; kept for compatibility.
      */
     public long messagesDroppedSessionClosed() {
         return messagesDroppedSessionClosed.get();
@@ -548,43 +587,239 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     // ------------------------------------------------------------------ called by PeerSession
 
+    /**
+     * Seals and sends on the caller's thread, under the engine lock: no hand-over to the I/O thread.
+     * A full socket send buffer defers the datagram to the transport's send queue, which the I/O
+     * thread drains when the socket is writable again. Returning normally means the engine took the
+     * message before any close of the session or channel (which take the same lock).
+     */
     void send(PeerSession session, byte[] message) throws ChannelClosedException {
         requireNotIoThread("PeerSession.send");
+        lockEngine("send");
         try {
-            while (!sendPermits.tryAcquire(SEND_WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (closed || !engineLive) {
+                throw new ChannelClosedException("the channel is closed");
+            }
+            if (!session.current) {
+                throw new ChannelClosedException("the session with " + session.peer().toHex() + " is closed");
+            }
+            engine.send(session.peer(), message, now());
+            afterCallerWork();
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /**
+     * The next message of {@code inbox}, as {@link SessionInbox#take}. While it waits, the calling
+     * thread reads the sockets itself if no other thread does (one at a time): a datagram then wakes
+     * only this thread, which opens it and, if it is its own message, returns it, with no hand-over
+     * from the I/O thread. Messages of other sessions it reads go to their inboxes. Waits in slices, so
+     * a close is seen within {@link #READER_SLICE_MILLIS} even if no wake-up reaches it.
+     */
+    byte[] receive(SessionInbox inbox, long timeoutNanos) throws InterruptedException, SessionInbox.EndOfInbox {
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        while (true) {
+            byte[] m = inbox.poll();
+            if (m != null) {
+                return m;
+            }
+            long left = timeoutNanos < 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            if (!readUntil(inbox::ready, deadline)) {
+                // Another thread reads (or the channel is closing): it or the I/O thread delivers to us.
+                return inbox.take(timeoutNanos < 0 ? -1 : left);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    /**
+     * Reads and handles datagrams on the calling thread, waiting on the sockets between them, until
+     * {@code ready} says so, {@code deadline} ({@link System#nanoTime()}; {@link Long#MAX_VALUE}: none)
+     * passes, the channel closes or the thread is interrupted. Only one thread reads at a time, and
+     * only an application thread about to wait anyway: a datagram then wakes just this thread, which
+     * handles it and, if it was what it waited for, goes on, with no hand-over from the I/O thread.
+     * What it reads for others is delivered to them as the I/O thread would.
+     *
+     * @return false, at once, when another thread reads the sockets now or the channel is closing:
+     *         the caller waits its usual way (whoever reads delivers to it)
+     */
+    boolean readUntil(BooleanSupplier ready, long deadline) {
+        if (closed || readerBroken || Thread.currentThread() == ioThread || engineLock.isHeldByCurrentThread()
+                || !readers.enter()) {
+            return false;
+        }
+        try {
+            boolean waited = false;
+            while (!closed && !Thread.currentThread().isInterrupted() && !ready.getAsBoolean()) {
+                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                // Before waiting, only the socket of the last burst is tried: the wait below looks at
+                // all of them in one system call (a ping-pong's next datagram is not there yet).
+                if (readOneDatagram(waited)) {
+                    continue;
+                }
+                waited = false;
+                long waitMillis = Math.min(READER_SLICE_MILLIS, (left + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
+                if (!transport.awaitReadable(waitMillis)) {
+                    break;
+                }
+                waited = true;
+            }
+        } catch (IOException e) {
+            // This selector failed: leave reading to the I/O thread from now on.
+            LOG.warn("waiting on the sockets in an application thread failed; the I/O thread reads them: {}",
+                    e.toString());
+            readerBroken = true;
+        } finally {
+            if (readers.leave()) {
+                // The I/O thread sleeps long, trusting us to read: it must take over now.
+                transport.wakeup();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads and handles one datagram under the engine lock, sending what it produced and delivering
+     * its messages; false when none was waiting or the engine is gone. The I/O thread and a reader both use it.
+     */
+    private boolean readOneDatagram() {
+        return readOneDatagram(true);
+    }
+
+    /** As {@link #readOneDatagram()}; {@code allSockets} false tries only the socket of the last burst. */
+    private boolean readOneDatagram(boolean allSockets) {
+        engineLock.lock();
+        try {
+            if (!engineLive) {
+                return false;
+            }
+            ByteBuffer buf = receiveBuffer;
+            InetSocketAddress from;
+            try {
+                from = allSockets ? transport.receive(buf.clear()) : transport.receiveFromLast(buf.clear());
+            } catch (IOException e) {
+                LOG.debug("reading a datagram failed: {}", e.toString());
+                return false;
+            }
+            if (from == null) {
+                return false;
+            }
+            buf.flip();
+            if (Thread.currentThread() != ioThread) {
+                datagramsReadByReceivers++;
+            }
+            if (lossRandom == null || lossRandom.nextDouble() >= lossRate) {
+                engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
+                flush();
+                if (Thread.currentThread() != ioThread) {
+                    // A reader handled it: a timer it set (a retransmission, an ACK) may be due
+                    // before the I/O thread's long sleep ends.
+                    wakeIoIfEarlier();
+                }
+            }
+            return true;
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /** Test seam: datagrams read by application threads in {@code receive} rather than the I/O thread. */
+    long datagramsReadByReceivers() {
+        engineLock.lock();
+        try {
+            return datagramsReadByReceivers;
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /** Test seam: the application thread reading the sockets now, or null. */
+    Thread readerThread() {
+        return readers.reader();
+    }
+
+    /** A message or a close reached an inbox: a thread reading the sockets while it waits looks at its inbox. */
+    void wakePoller() {
+        Thread r = readers.reader();
+        if (r != null && r != Thread.currentThread()) {
+            transport.wakeupReader();
+        }
+    }
+
+    /**
+     * Takes the engine lock for a caller, waiting in slices so that a close is noticed: a call never
+     * waits without bound (a slow trust policy can hold the lock on the I/O thread).
+     *
+     * @throws ChannelClosedException when the channel closed while waiting, or the wait was interrupted
+     */
+    private void lockEngine(String what) throws ChannelClosedException {
+        try {
+            while (!engineLock.tryLock(LOCK_WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (closed) {
                     throw new ChannelClosedException("the channel is closed");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ChannelClosedException("interrupted while waiting to send");
+            throw new ChannelClosedException("interrupted while waiting to " + what);
         }
-        if (closed) {
-            sendPermits.release();
-            throw new ChannelClosedException("the channel is closed");
-        }
-        boolean taken = submit(new IoCommands.Command() {
-            @Override
-            protected void run() {
-                try {
-                    if (sessions.get(session.peer()) == session) {
-                        engine.send(session.peer(), message, now());
-                    } else {
-                        messagesDroppedSessionClosed.incrementAndGet();
-                    }
-                } finally {
-                    sendPermits.release();
-                }
-            }
+    }
 
-            @Override
-            protected void abort(ChannelClosedException why) {
-                sendPermits.release();
+    /**
+     * After a caller's engine call, under the lock: sends what it produced, hands out its events, and
+     * wakes the I/O thread only if the engine now needs it earlier than it planned to wake.
+     */
+    private void afterCallerWork() {
+        flush();
+        wakeIoIfEarlier();
+    }
+
+    /**
+     * Under the engine lock, on a thread other than the I/O thread, after engine work: wakes the I/O
+     * thread only if the engine now needs it before the deadline it sleeps towards.
+     */
+    private void wakeIoIfEarlier() {
+        long deadline = engine.nextDeadline();
+        long planned = plannedWake;
+        // plannedWake is the deadline the I/O thread aims at (not its rounded-up sleep), so a send
+        // that leaves the deadlines as they were does not wake it.
+        if (planned != AWAKE && deadline != Constants.NO_DEADLINE && deadline - planned < 0) {
+            plannedWake = AWAKE;
+            transport.wakeup();
+        }
+    }
+
+    /**
+     * Runs {@code call} with the engine on the calling thread, under the engine lock, then sends what
+     * it produced. Allowed while a close lingers for stream data (the engine is still alive then).
+     *
+     * @throws ChannelClosedException when the engine is gone (the channel closed)
+     */
+    <T> T withEngine(String what, Supplier<T> call) throws IOException {
+        requireNotIoThread(what);
+        lockEngine(what);
+        try {
+            if (!engineLive) {
+                throw new ChannelClosedException("the channel is closed");
             }
-        });
-        if (!taken) {
-            throw new ChannelClosedException("the channel closed before the message was sent");
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                throw new Mp2pException("could not " + what + ": " + e, e);
+            } finally {
+                afterCallerWork();
+            }
+        } finally {
+            engineLock.unlock();
         }
     }
 
@@ -600,57 +835,12 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     /** Test seam: the stream layer's counters with {@code peer} (loss, retransmissions, RTTs), or null. */
     io.mp2p.stream.StreamStats streamStats(PeerKey peer) throws IOException {
-        return callOnIo("read stream counters", () -> engine.streamStats(peer), r -> null);
+        return withEngine("read stream counters", () -> engine.streamStats(peer));
     }
 
     /** The engine's clock, for calls made on the I/O thread. */
     long engineNow() {
         return now();
-    }
-
-    /**
-     * Runs {@code call} on the I/O thread and waits for its result (never on the I/O thread itself);
-     * {@code failure} turns a result into the exception it means, or null.
-     *
-     * @throws ChannelClosedException when the channel closed before the call ran
-     */
-    <T> T callOnIo(String what, java.util.function.Supplier<T> call,
-                   java.util.function.Function<T, IOException> failure) throws IOException {
-        requireNotIoThread(what);
-        CompletableFuture<T> f = new CompletableFuture<>();
-        submit(new IoCommands.Command() {
-            @Override
-            protected void run() {
-                f.complete(call.get());
-            }
-
-            @Override
-            protected void abort(ChannelClosedException why) {
-                f.completeExceptionally(why);
-            }
-
-            @Override
-            protected void failed(RuntimeException e) {
-                f.completeExceptionally(new Mp2pException("could not " + what + ": " + e, e));
-            }
-        });
-        T result;
-        try {
-            result = f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting to " + what);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new Mp2pException("could not " + what + ": " + e.getCause(), e.getCause());
-        }
-        IOException bad = failure.apply(result);
-        if (bad != null) {
-            throw bad;
-        }
-        return result;
     }
 
     /** Runs {@code action} on the I/O thread without waiting (dropped if the channel has closed). */
@@ -673,7 +863,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             @Override
             protected void run() {
                 if (sessions.get(session.peer()) == session) {
-                    sessions.remove(session.peer());
+                    sessions.remove(session.peer()).current = false;
                     engine.close(session.peer(), now());
                 }
             }
@@ -687,7 +877,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     /** Blocking on the I/O thread would wait for itself: refuse at once, saying where the call came from. */
     void requireNotIoThread(String call) {
-        if (Thread.currentThread() == ioThread) {
+        if (Thread.currentThread() == ioThread || engineLock.isHeldByCurrentThread()) {
             throw new IllegalStateException(call + " was called on the channel's I/O thread (from a trust policy?),"
                     + " where it would wait for itself; call it from another thread");
         }
@@ -721,12 +911,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     private void run() {
-        ByteBuffer buf = ByteBuffer.allocate(RECEIVE_BUFFER);
         int failedTurns = 0;
         try {
             while (!closed) {
                 try {
-                    turn(buf);
+                    turn();
                     failedTurns = 0;
                 } catch (IOException e) {
                     if (closed) {
@@ -748,17 +937,17 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 }
             }
         } finally {
-            linger(buf);
+            linger();
             shutdown();
         }
     }
 
     /** Keeps the engine running, bounded, while stream data waits for the peers' acknowledgement. */
-    private void linger(ByteBuffer buf) {
+    private void linger() {
         long deadline = now() + STREAM_LINGER_NANOS;
         try {
-            while (now() - deadline < 0 && (engine.hasUnacknowledgedStreamData() || !commands.isEmpty())) {
-                turn(buf, LINGER_POLL_MILLIS);
+            while (now() - deadline < 0 && lingerMore()) {
+                turn(LINGER_POLL_MILLIS);
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("stopped waiting for stream data to be acknowledged: {}", e.toString());
@@ -766,37 +955,80 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     /** One wake-up: commands, timers, sends, then wait, then read a bounded batch. */
-    private void turn(ByteBuffer buf) throws IOException {
-        turn(buf, Long.MAX_VALUE);
+    private void turn() throws IOException {
+        turn(Long.MAX_VALUE);
     }
 
-    /** As {@link #turn(ByteBuffer)}, waiting at most {@code maxWaitMillis}. */
-    private void turn(ByteBuffer buf, long maxWaitMillis) throws IOException {
-        runCommands();
-        long now = now();
-        engine.tick(now);
-        if (now - nextRefresh >= 0) {
+    private boolean lingerMore() {
+        engineLock.lock();
+        try {
+            return engine.hasUnacknowledgedStreamData() || !commands.isEmpty();
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /**
+     * As {@link #turn()}, waiting at most {@code maxWaitMillis}. The engine lock is taken
+     * for each step and released while waiting, so callers' sends go on meanwhile.
+     */
+    private void turn(long maxWaitMillis) throws IOException {
+        if (now() - nextRefresh >= 0) {
+            // Socket and interface work, no engine: outside the lock (it may take milliseconds).
             rotateGroups();
             transport.refreshMembership();
-            nextRefresh = now + options.membershipRefresh().toNanos();
+            nextRefresh = now() + options.membershipRefresh().toNanos();
         }
-        expireConnects(now);
-        flush();
-        transport.await(Math.min(sleepMillis(now), maxWaitMillis));
-        if (transport.hasPendingSends()) {
-            countSendFailures(transport.flushPendingSends(), null);
-        }
-        int batch = 0;
-        for (InetSocketAddress from; batch < MAX_RECEIVE_BATCH && (from = transport.receive(buf.clear())) != null;
-             batch++) {
-            buf.flip();
-            if (lossRandom != null && lossRandom.nextDouble() < lossRate) {
-                continue;
+        long sleepNanos;
+        engineLock.lock();
+        try {
+            runCommands();
+            long now = now();
+            engine.tick(now);
+            expireConnects(now);
+            flush();
+            long wait = Math.min(sleepNanos(now), maxWaitMillis >= Long.MAX_VALUE / NANOS_PER_MILLI ? Long.MAX_VALUE
+                    : maxWaitMillis * NANOS_PER_MILLI);
+            long grace = readers.ioGraceMillis();
+            boolean readerReads = grace >= 0;
+            if (readerReads) {
+                wait = wait < 0 ? wait : Math.min(wait, grace * NANOS_PER_MILLI);
             }
-            engine.handleDatagram(buf.array(), 0, buf.limit(), from, now());
+            transport.readInterest(!readerReads);
+            // Exactly when we mean to look at the timers: a caller whose engine call needs them
+            // earlier than this wakes us (afterCallerWork).
+            plannedWake = wait < 0 ? AWAKE : now + wait;
+            sleepNanos = wait;
+        } finally {
+            engineLock.unlock();
         }
-        flush();
-        transportMetrics = transport.metrics();
+        if (sleepNanos >= NANOS_PER_MILLI || sleepNanos < 0) {
+            // Round up: waking a little late is harmless, waking early spins.
+            transport.await(sleepNanos < 0 ? -1 : (sleepNanos + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
+        } else if (!transport.awaitNow()) {
+            // A deadline under a millisecond away (a stream's pacing): the selector counts whole
+            // milliseconds, so look at the sockets once and sleep the rest precisely; a datagram
+            // arriving meanwhile waits at most this long.
+            LockSupport.parkNanos(sleepNanos);
+        }
+        plannedWake = AWAKE;
+        engineLock.lock();
+        try {
+            if (transport.hasPendingSends()) {
+                countSendFailures(transport.flushPendingSends(), null);
+            }
+        } finally {
+            engineLock.unlock();
+        }
+        if (readers.reader() != null) {
+            // An application thread reads the sockets now; next turn looks again.
+            return;
+        }
+        // One datagram per hold of the lock, its output sent and its message delivered at once: a
+        // waiting receive gets it without waiting for the rest of the batch, and sends go on between.
+        for (int batch = 0; batch < MAX_RECEIVE_BATCH && readOneDatagram(); batch++) {
+            // handled
+        }
     }
 
     /**
@@ -824,8 +1056,8 @@ public final class SecureMulticastChannel implements AutoCloseable {
         }
     }
 
-    /** Milliseconds until the earliest of the engine's deadline, a connect timeout and the membership refresh. */
-    private long sleepMillis(long now) {
+    /** Nanoseconds (-1: none) until the earliest of the engine's deadline, a connect timeout and the membership refresh. */
+    private long sleepNanos(long now) {
         long deadline = engine.nextDeadline();
         deadline = earlier(deadline, nextRefresh);
         for (List<ConnectRequest> list : connecting.values()) {
@@ -837,11 +1069,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             return -1;
         }
         long wait = deadline - now;
-        if (wait <= 0) {
-            return -1;
-        }
-        // Round up: waking a little late is harmless, waking early spins.
-        return Math.max(1, (wait + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
+        return wait <= 0 ? -1 : wait;
     }
 
     private static long earlier(long a, long b) {
@@ -926,6 +1154,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
             if (e.reason() != CloseReason.EXPIRED) {
                 PeerSession s = sessions.remove(peer);
                 if (s != null) {
+                    s.current = false;
                     s.markClosed(closedBecause(e.reason()));
                 }
             }
@@ -949,7 +1178,11 @@ public final class SecureMulticastChannel implements AutoCloseable {
         boolean fresh = s == null || !s.isOpen();
         if (fresh) {
             s = new PeerSession(this, peer, options.receiveQueueCapacity());
-            sessions.put(peer, s);
+            PeerSession replaced = sessions.put(peer, s);
+            if (replaced != null) {
+                replaced.current = false;
+            }
+            s.current = true;
         }
         List<ConnectRequest> waiting = connecting.remove(peer);
         if (waiting != null) {
@@ -995,31 +1228,39 @@ public final class SecureMulticastChannel implements AutoCloseable {
 
     private void shutdown() {
         closed = true;
-        // Carry out what callers asked for before close(): a message sent just before closing still goes.
-        runCommands();
-        for (PeerSession s : new ArrayList<>(sessions.values())) {
-            guarded("closing a session", () -> engine.close(s.peer(), now()));
-            s.markClosed("the channel closed");
-        }
-        sessions.clear();
-        guarded("sending the last packets", this::flush);
-        if (transport.hasPendingSends()) {
-            transport.flushPendingSends();
-        }
-        for (List<ConnectRequest> list : connecting.values()) {
-            for (ConnectRequest r : list) {
-                r.future.completeExceptionally(new ChannelClosedException("the channel closed"));
+        engineLock.lock();
+        try {
+            // Carry out what callers asked for before close(): a message sent just before closing still goes.
+            runCommands();
+            for (PeerSession s : new ArrayList<>(sessions.values())) {
+                guarded("closing a session", () -> engine.close(s.peer(), now()));
+                s.markClosed("the channel closed");
             }
+            sessions.values().forEach(s -> s.current = false);
+            sessions.clear();
+            guarded("sending the last packets", this::flush);
+            if (transport.hasPendingSends()) {
+                transport.flushPendingSends();
+            }
+            for (List<ConnectRequest> list : connecting.values()) {
+                for (ConnectRequest r : list) {
+                    r.future.completeExceptionally(new ChannelClosedException("the channel closed"));
+                }
+            }
+            connecting.clear();
+            streams.shutdown();
+            // From here on nothing queued runs: later commands are aborted by whoever submits them.
+            commands.terminate();
+            incoming.offer(Boolean.FALSE);
+            metrics = engine.metrics();
+            transportMetrics = transport.metrics();
+            // Callers that take the lock after this see the engine gone and throw ChannelClosedException.
+            engineLive = false;
+            engine.destroy();
+            transport.close();
+        } finally {
+            engineLock.unlock();
         }
-        connecting.clear();
-        streams.shutdown();
-        // From here on nothing queued runs: later commands are aborted by whoever submits them.
-        commands.terminate();
-        incoming.offer(Boolean.FALSE);
-        metrics = engine.metrics();
-        transportMetrics = transport.metrics();
-        engine.destroy();
-        transport.close();
         callbacks.shutdown();
         LOG.debug("channel {} closed", identity.publicKey());
     }

@@ -66,6 +66,34 @@ final class SessionInbox {
         }
     }
 
+    /**
+     * The next message without waiting, or null when none is queued.
+     *
+     * @throws EndOfInbox once closed and drained
+     */
+    byte[] poll() throws EndOfInbox {
+        lock.lock();
+        try {
+            byte[] m = messages.pollFirst();
+            if (m == null && closed) {
+                throw EndOfInbox.INSTANCE;
+            }
+            return m;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@link #poll} has an answer now: a message, or the end. */
+    boolean ready() {
+        lock.lock();
+        try {
+            return closed || !messages.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends the inbox: wakes every waiting reader. */
     void close() {
         lock.lock();

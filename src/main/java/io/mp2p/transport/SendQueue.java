@@ -8,7 +8,8 @@ import java.util.ArrayDeque;
 /**
  * Sends datagrams through a non-blocking socket without losing any silently: when the socket's send
  * buffer is full (the kernel takes 0 bytes), a copy waits here, in order, until the socket is
- * writable again; when this queue is full too, the datagram is dropped and counted. One thread only.
+ * writable again; when this queue is full too, the datagram is dropped and counted. One thread at a
+ * time: the caller serialises its calls (the channel holds its engine lock), so threads may take turns.
  *
  * <pre>{@code
  * SendQueue q = new SendQueue(channel::send, SendQueue.DEFAULT_CAPACITY);

@@ -33,7 +33,10 @@ import io.mp2p.address.GroupAddresses;
  * UDP I/O for one node: one socket per multicast group the node listens on, each bound to its group
  * and the port (joined on one chosen interface), and a unicast socket on that interface from which
  * everything is sent and where cookie replies arrive (spec §7, "Multicast adaptation"). All are
- * non-blocking and share one {@link Selector}; one thread drives them.
+ * non-blocking and share one {@link Selector}; one thread drives them ({@link #await}, {@link #receive},
+ * {@link #listenOn}). {@link #send}, {@link #hasPendingSends}, {@link #flushPendingSends} and
+ * {@link #metrics} may be called from any thread, one at a time (the channel calls them under its
+ * engine lock): a caller's thread sends on the socket itself.
  *
  * <p>Several groups: a node whose groups rotate daily listens on three at once
  * ({@link #listenOn(List)}, spec/ADDRESSING.md §4). Each has a socket of its own, bound to the group
@@ -68,6 +71,8 @@ public final class UdpTransport implements Closeable {
     public static final int RECEIVE_BUFFER_BYTES = 4 << 20;
     /** Socket send buffer asked for. */
     public static final int SEND_BUFFER_BYTES = 1 << 20;
+    /** Datagrams read in a row from one socket before the others are read first (fairness between them). */
+    static final int STICKY_READS = 64;
     /**
      * What to open. {@code ttl} is the multicast TTL / hop limit (0 keeps packets on this host, 1 on
      * the link); {@code loopback} whether our own multicast is looped back to this host's sockets.
@@ -105,16 +110,27 @@ public final class UdpTransport implements Closeable {
 
     private final Settings settings;
     private final Selector selector;
+    /**
+     * A second selector on the same sockets, for an application thread that waits for datagrams and
+     * reads them itself ({@link #awaitReadable}); the driving thread then leaves reading to it
+     * ({@link #readInterest(boolean)}), so one datagram wakes one thread, as with a plain socket.
+     */
+    private final Selector readerSelector;
+    /** Whether the driving thread's selector watches the sockets for datagrams. */
+    private boolean readInterest = true;
     /** The groups listened on, in {@link #listenOn} order: the first is where peers send to us. */
     private final Map<InetAddress, GroupSocket> groups = new LinkedHashMap<>();
     private final DatagramChannel unicastChannel;
     private final SelectionKey unicastKey;
     private final SendQueue sendQueue;
     /** The sockets {@link #receive} reads, the unicast one first; rebuilt when the groups change. */
-    private List<DatagramChannel> readOrder;
+    private volatile List<DatagramChannel> readOrder;
     /** Which socket {@link #receive} reads first next time: they take turns. */
     private int nextFirst;
-    private long datagramsReceived;
+    /** Datagrams read in a row from the socket read first. */
+    private int stickyReads;
+    /** Written by the driving thread only; read by {@link #metrics()} on others. */
+    private volatile long datagramsReceived;
     private volatile InetAddress primaryGroup;
     private boolean interfaceWasDown;
     private long rejoins;
@@ -123,18 +139,21 @@ public final class UdpTransport implements Closeable {
     private static final class GroupSocket {
         final InetAddress group;
         final DatagramChannel channel;
+        final SelectionKey key;
         MembershipKey membership;
 
-        GroupSocket(InetAddress group, DatagramChannel channel) {
+        GroupSocket(InetAddress group, DatagramChannel channel, SelectionKey key) {
             this.group = group;
             this.channel = channel;
+            this.key = key;
         }
     }
 
-    private UdpTransport(Settings settings, Selector selector, DatagramChannel unicastChannel,
+    private UdpTransport(Settings settings, Selector selector, Selector readerSelector, DatagramChannel unicastChannel,
                          SelectionKey unicastKey) {
         this.settings = settings;
         this.selector = selector;
+        this.readerSelector = readerSelector;
         this.unicastChannel = unicastChannel;
         this.unicastKey = unicastKey;
         this.sendQueue = new SendQueue(unicastChannel::send, SendQueue.DEFAULT_CAPACITY);
@@ -154,17 +173,20 @@ public final class UdpTransport implements Closeable {
                     + " address");
         }
         Selector selector = null;
+        Selector readerSelector = null;
         DatagramChannel unicast = null;
         UdpTransport t = null;
         try {
             selector = Selector.open();
+            readerSelector = Selector.open();
             unicast = DatagramChannel.open(s.family().protocolFamily());
             configureMulticast(unicast, s);
             // A fixed port is what a node record's unicast endpoint and a port mapping name (spec §6.10).
             unicast.bind(new InetSocketAddress(local, s.unicastPort()));
             unicast.configureBlocking(false);
             SelectionKey unicastKey = unicast.register(selector, SelectionKey.OP_READ);
-            t = new UdpTransport(s, selector, unicast, unicastKey);
+            unicast.register(readerSelector, SelectionKey.OP_READ);
+            t = new UdpTransport(s, selector, readerSelector, unicast, unicastKey);
             t.listenOn(List.of(s.group()));
             return t;
         } catch (IOException e) {
@@ -173,6 +195,7 @@ public final class UdpTransport implements Closeable {
             } else {
                 closeQuietly(unicast);
                 closeQuietly(selector);
+                closeQuietly(readerSelector);
             }
             if (e instanceof TransportException te) {
                 throw te;
@@ -252,8 +275,9 @@ public final class UdpTransport implements Closeable {
             configureMulticast(ch, settings);
             bindGroup(ch, group, settings.port());
             ch.configureBlocking(false);
-            ch.register(selector, SelectionKey.OP_READ);
-            GroupSocket gs = new GroupSocket(group, ch);
+            SelectionKey key = ch.register(selector, readInterest ? SelectionKey.OP_READ : 0);
+            ch.register(readerSelector, SelectionKey.OP_READ);
+            GroupSocket gs = new GroupSocket(group, ch, key);
             gs.membership = ch.join(group, settings.networkInterface());
             return gs;
         } catch (IOException e) {
@@ -317,26 +341,103 @@ public final class UdpTransport implements Closeable {
         }
     }
 
+    /** As {@link #await} without waiting: whether a socket is ready (or a wake-up is pending). */
+    public boolean awaitNow() throws IOException {
+        selector.selectedKeys().clear();
+        return selector.selectNow() > 0;
+    }
+
     /** Makes a thread blocked in {@link #await} return. */
     public void wakeup() {
         selector.wakeup();
     }
 
     /**
+     * For a thread other than the driving one: waits until a datagram may be readable,
+     * {@link #wakeupReader()} is called, the transport closes, or {@code timeoutMillis} (at least 1) pass.
+     * One such thread at a time.
+     *
+     * @return false once the transport is closed
+     */
+    public boolean awaitReadable(long timeoutMillis) throws IOException {
+        try {
+            readerSelector.selectedKeys().clear();
+            readerSelector.select(Math.max(1, timeoutMillis));
+            return readerSelector.isOpen();
+        } catch (java.nio.channels.ClosedSelectorException e) {
+            return false;
+        }
+    }
+
+    /** Makes a thread blocked in {@link #awaitReadable} return. */
+    public void wakeupReader() {
+        readerSelector.wakeup();
+    }
+
+    /**
+     * Whether {@link #await} wakes for datagrams: off while another thread waits in
+     * {@link #awaitReadable} and reads them. Serialised with the send methods.
+     */
+    public void readInterest(boolean on) {
+        if (on == readInterest) {
+            return;
+        }
+        readInterest = on;
+        for (GroupSocket gs : groups.values()) {
+            if (gs.key.isValid()) {
+                gs.key.interestOps(on ? SelectionKey.OP_READ : 0);
+            }
+        }
+        if (unicastKey.isValid()) {
+            unicastKey.interestOps(readBits() | (sendQueue.hasPending() ? SelectionKey.OP_WRITE : 0));
+        }
+    }
+
+    private int readBits() {
+        return readInterest ? SelectionKey.OP_READ : 0;
+    }
+
+    /**
      * Reads one datagram from any socket into {@code buf}; returns its source, or null if none is
-     * waiting on any. The sockets take turns at being read first.
+     * waiting on any. The sockets take turns at being read first. Serialised with the send methods
+     * (the driving thread or a reader may call it).
      */
     public InetSocketAddress receive(ByteBuffer buf) throws IOException {
         List<DatagramChannel> order = readOrder;
         int n = order.size();
         int first = nextFirst % n;
-        nextFirst = (first + 1) % n;
         SocketAddress from = null;
-        for (int i = 0; i < n && from == null; i++) {
+        int i = 0;
+        for (; i < n && from == null; i++) {
             from = order.get((first + i) % n).receive(buf);
         }
+        if (from == null) {
+            nextFirst = (first + 1) % n;
+            return null;
+        }
+        // The socket that had one is read first again (a burst costs one system call per datagram,
+        // not one per socket), but for at most STICKY_READS in a row: the others still get turns.
+        int hit = (first + i - 1) % n;
+        if (hit == first && ++stickyReads < STICKY_READS) {
+            nextFirst = hit;
+        } else {
+            stickyReads = hit == first ? 0 : 1;
+            nextFirst = hit == first ? (hit + 1) % n : hit;
+        }
+        datagramsReceived = datagramsReceived + 1;
+        return (InetSocketAddress) from;
+    }
+
+    /**
+     * As {@link #receive}, trying only the socket that would be read first (the one a burst came from
+     * last): one system call where {@link #receive} may make one per socket. For a thread about to
+     * wait anyway, which then waits on all sockets at once ({@link #awaitReadable}).
+     */
+    public InetSocketAddress receiveFromLast(ByteBuffer buf) throws IOException {
+        List<DatagramChannel> order = readOrder;
+        SocketAddress from = order.get(nextFirst % order.size()).receive(buf);
         if (from != null) {
-            datagramsReceived++;
+            datagramsReceived = datagramsReceived + 1;
         }
         return (InetSocketAddress) from;
     }
@@ -351,7 +452,13 @@ public final class UdpTransport implements Closeable {
     public SendQueue.Result send(ByteBuffer datagram, InetSocketAddress destination) throws IOException {
         SendQueue.Result r = sendQueue.send(datagram, destination);
         if (r == SendQueue.Result.DEFERRED) {
-            unicastKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            int ops = readBits() | SelectionKey.OP_WRITE;
+            if (unicastKey.interestOps() != ops) {
+                unicastKey.interestOps(ops);
+                // A select already in progress does not see the new interest: the driving thread
+                // must look again (this send may come from another thread).
+                selector.wakeup();
+            }
         }
         return r;
     }
@@ -370,12 +477,12 @@ public final class UdpTransport implements Closeable {
     public int flushPendingSends() {
         int refused = sendQueue.flush();
         if (!sendQueue.hasPending() && unicastKey.isValid()) {
-            unicastKey.interestOps(SelectionKey.OP_READ);
+            unicastKey.interestOps(readBits());
         }
         return refused;
     }
 
-    /** The counters now. Call on the thread that drives this transport. */
+    /** The counters now. Callers of the send methods serialise this with them. */
     public TransportMetrics metrics() {
         return new TransportMetrics(sendQueue.sent(), sendQueue.bytesSent(), sendQueue.deferred(), sendQueue.dropped(),
                 sendQueue.errors(), datagramsReceived, sendQueue.pendingCount());
@@ -421,6 +528,7 @@ public final class UdpTransport implements Closeable {
         groups.clear();
         closeQuietly(unicastChannel);
         closeQuietly(selector);
+        closeQuietly(readerSelector);
     }
 
     private static void closeQuietly(Closeable c) {

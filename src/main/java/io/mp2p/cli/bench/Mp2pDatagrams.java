@@ -11,9 +11,10 @@ import io.mp2p.CipherSuite;
 
 /**
  * mp2p over the same path as {@link UdpDatagrams}: alice's {@link PeerSession#send} on the benchmark's
- * thread, bob's {@link PeerSession#receive} on a receiver thread, with the channels' own I/O threads
- * between them. {@code send} waits while 4,096 sends are not yet encrypted, so the sender runs at
- * the pace of alice's I/O thread; loss is what bob's socket or receive queue could not hold.
+ * thread, bob's {@link PeerSession#receive} on a receiver thread. {@code send} seals and sends on the
+ * calling thread (as {@code DatagramChannel.send} does for plain UDP), and a waiting {@code receive}
+ * reads bob's sockets itself, so the path has the same two threads as the baseline; loss is what
+ * bob's socket or receive queue could not hold.
  */
 final class Mp2pDatagrams implements DatagramContender {
     private static final Duration RECEIVE_POLL = Duration.ofMillis(100);
@@ -77,8 +78,8 @@ final class Mp2pDatagrams implements DatagramContender {
         }
         long sendEnd = System.nanoTime();
         long handed = sent;
-        // Sends return once handed to alice's I/O thread: the slice lasts until that thread has sealed
-        // and sent them all, and bob's has stopped reading datagrams.
+        // A send that returned was sealed and given to the socket, or to alice's send queue when the
+        // socket buffer was full: the slice lasts until that queue is empty and bob stopped reading.
         return counter.finish(tag, sent, start, sendEnd, drainDeadline,
                 () -> pair.alice.transportMetrics().datagramsSent() + pair.bob.transportMetrics().datagramsReceived(),
                 () -> pair.alice.transportMetrics().sendQueueLength() == 0
