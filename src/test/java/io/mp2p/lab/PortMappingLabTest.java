@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -75,7 +76,7 @@ class PortMappingLabTest {
 
     @Test
     void aNodeBehindNatMapsItsPortOnItsRouterAndIsReachedByUnicast() throws Exception {
-        run(PCP_NAT_PMP, "Listening for NAT-PMP/PCP traffic", "NAT-PMP", "PCP", 14);
+        run(PCP_NAT_PMP, "PCP and NAT-PMP", "Listening for NAT-PMP/PCP traffic", "NAT-PMP", "PCP", 14);
     }
 
     /**
@@ -84,10 +85,17 @@ class PortMappingLabTest {
      */
     @Test
     void aNodeBehindNatMapsItsPortByUpnpIgdAloneAndIsReachedByUnicast() throws Exception {
-        run(UPNP_ONLY, "HTTP listening on port", "UPnP-IGD", "UPNP_IGD", 15);
+        run(UPNP_ONLY, "UPnP-IGD only, IGDv2", "HTTP listening on port", "UPnP-IGD", "UPNP_IGD", 15);
     }
 
-    private static void run(String protocols, String ready, String doctorSays, String granted, int row)
+    /** UPnP-IGD only, the router describing itself as IGDv1 (WANIPConnection:1: no AddAnyPortMapping). */
+    @Test
+    void aNodeBehindAnIgdV1RouterMapsItsPortByAddPortMapping() throws Exception {
+        run(UPNP_ONLY + "force_igd_desc_v1=yes\n", "UPnP-IGD only, IGDv1", "HTTP listening on port", "UPnP-IGD",
+                "UPNP_IGD", 16);
+    }
+
+    private static void run(String protocols, String offered, String ready, String doctorSays, String granted, int row)
             throws Exception {
         LabAssumptions.lab("port mapping");
         LabAssumptions.tool("port mapping", "miniupnpd", "miniupnpd", "--version");
@@ -170,12 +178,19 @@ class PortMappingLabTest {
                 long searches = daemon.stderr().stream().map(LabProcess.Line::text)
                         .filter(l -> l.contains("SSDP M-SEARCH from 198.18.1.2:")).count();
                 System.out.println("lab: miniupnpd heard " + searches + " M-SEARCH from n");
-                daemon.stderr().stream().map(LabProcess.Line::text).filter(l -> l.contains("PortMapping"))
-                        .forEach(l -> System.out.println("lab: miniupnpd: " + l));
+                List<String> actions = daemon.stderr().stream().map(LabProcess.Line::text)
+                        .filter(l -> l.contains("SOAPAction: ")).map(l -> l.substring(l.indexOf("SOAPAction: ") + 12))
+                        .toList();
+                System.out.println("lab: miniupnpd's SOAP actions: " + actions);
+                String service = offered.endsWith("IGDv1") ? "WANIPConnection:1" : "WANIPConnection:2";
+                String add = offered.endsWith("IGDv1") ? "#AddPortMapping" : "#AddAnyPortMapping";
+                assertTrue(actions.stream().allMatch(a -> a.contains(service)), actions.toString());
+                assertTrue(actions.stream().anyMatch(a -> a.endsWith(add)), actions.toString());
+                assertTrue(actions.get(actions.size() - 1).endsWith("#DeletePortMapping"), actions.toString());
                 assertEquals(2, searches, daemon.stderrText());
             }
             LabResults.add(new LabResults.Row(row, "IPv4 behind a NAT router running miniupnpd 2.3.1 ("
-                    + (granted.equals("UPNP_IGD") ? "UPnP-IGD only; " : "PCP and NAT-PMP; ")
+                    + offered + "; "
                     + protocol.replace("UPNP_IGD", "UPnP-IGD") + " granted), peer outside, no multicast", "yes (without the mapping: no,"
                     + " as the control run showed)", LabResults.ms(x.handshakeMs()),
                     x.deliveredText() + ", " + x.echoed() + " echoed", "unicast " + external
