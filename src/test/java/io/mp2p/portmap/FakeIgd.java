@@ -50,6 +50,8 @@ final class FakeIgd implements AutoCloseable {
     /** Accept HTTP connections but never answer. */
     volatile boolean httpSilent;
     private final List<String> requests = new ArrayList<>();
+    /** The raw M-SEARCH and SOAP bodies, by "M-SEARCH" or action name (the last of each). */
+    final java.util.Map<String, String> raw = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
 
     FakeIgd() throws IOException {
@@ -95,6 +97,7 @@ final class FakeIgd implements AutoCloseable {
                     continue;
                 }
                 record("M-SEARCH");
+                raw.put("M-SEARCH", req);
                 String loc = location != null ? location : base() + "/rootDesc.xml";
                 byte[] answer = ("HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=120\r\nST: "
                         + "urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nUSN: uuid:1::urn:schemas-upnp-org:"
@@ -160,6 +163,7 @@ final class FakeIgd implements AutoCloseable {
             args.append(' ').append(m.group(1)).append('=').append(m.group(2));
         }
         record(args.toString());
+        raw.put(action, body);
         switch (action) {
             case "GetExternalIPAddress" -> ok(out, action, "<NewExternalIPAddress>" + EXTERNAL + "</NewExternalIPAddress>");
             case "AddAnyPortMapping" -> {

@@ -57,6 +57,16 @@ class UpnpIgdClientTest {
                     + " NewInternalPort=41415 NewInternalClient=127.0.0.1 NewEnabled=1"), got.toString());
             assertTrue(got.get(3).endsWith("NewLeaseDuration=7200"), got.toString());
             assertEquals("DeletePortMapping NewRemoteHost= NewExternalPort=41415 NewProtocol=UDP", got.get(got.size() - 1));
+            // spec/PORTMAP.md §5.1 and §5.3's test vectors (the gateway here is 127.0.0.1 at the fake's port).
+            assertEquals("M-SEARCH * HTTP/1.1\r\nHOST: 127.0.0.1:" + igd.ssdpPort() + "\r\nMAN: \"ssdp:discover\"\r\n"
+                    + "MX: 1\r\nST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n\r\n", igd.raw.get("M-SEARCH"));
+            assertEquals("<?xml version=\"1.0\"?>\r\n<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\""
+                    + " s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><u:AddAnyPortMapping"
+                    + " xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:2\"><NewRemoteHost></NewRemoteHost>"
+                    + "<NewExternalPort>41415</NewExternalPort><NewProtocol>UDP</NewProtocol><NewInternalPort>41415"
+                    + "</NewInternalPort><NewInternalClient>127.0.0.1</NewInternalClient><NewEnabled>1</NewEnabled>"
+                    + "<NewPortMappingDescription>mp2p</NewPortMappingDescription><NewLeaseDuration>7200"
+                    + "</NewLeaseDuration></u:AddAnyPortMapping></s:Body></s:Envelope>\r\n", igd.raw.get("AddAnyPortMapping"));
         }
     }
 
