@@ -47,7 +47,7 @@ final class SsdpSearch {
         try (DatagramSocket probe = new DatagramSocket()) {
             probe.connect(gateway, port);       // picks the source address (and so the interface) the route gives
             local = probe.getLocalAddress();
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {   // connect() reports no route unchecked
             throw new PortMapException(PortMapException.Reason.IO, "UPnP-IGD: no route to the gateway "
                     + gateway.getHostAddress() + ": " + e.getMessage(), e);
         }
