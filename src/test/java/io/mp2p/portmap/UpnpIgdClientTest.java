@@ -103,6 +103,18 @@ class UpnpIgdClientTest {
     }
 
     @Test
+    void aWanPppConnectionServiceIsUsedWithAddPortMapping() throws Exception {
+        try (FakeIgd igd = new FakeIgd(); PortMapClient c = client(igd)) {
+            igd.service = "urn:schemas-upnp-org:service:WANPPPConnection:1";
+            PortMapping m = c.map(INTERNAL, 600);
+            assertEquals(new InetSocketAddress(FakeIgd.EXTERNAL, INTERNAL), m.external());
+            assertEquals(600, m.lifetimeSeconds());
+            assertFalse(igd.requests().stream().anyMatch(r -> r.startsWith("AddAny")), igd.requests().toString());
+            assertTrue(igd.raw.get("AddPortMapping").contains("xmlns:u=\"urn:schemas-upnp-org:service:WANPPPConnection:1\""));
+        }
+    }
+
+    @Test
     void conflictsOnEveryPortTriedAreReportedAsARefusal() throws Exception {
         try (FakeIgd igd = new FakeIgd()) {
             igd.service = FakeIgd.V1;
