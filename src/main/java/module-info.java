@@ -13,6 +13,8 @@
 module io.mp2p {
     requires org.bouncycastle.provider;
     requires org.slf4j;
+    // UPnP-IGD device descriptions and SOAP answers (io.mp2p.portmap), parsed hardened.
+    requires java.xml;
     // The command-line tool's libraries: the tool ships them in its own jar; a library user needs neither.
     requires static info.picocli;
     requires static com.google.gson;

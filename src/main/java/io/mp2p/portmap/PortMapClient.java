@@ -13,11 +13,12 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A small PCP (RFC 6887) and NAT-PMP (RFC 6886) client that asks one gateway — the one given, never
- * one it discovers — for UDP port mappings (spec/PORTMAP.md). PCP is tried first; a gateway that
- * answers it as a NAT-PMP server (version 0, "unsupported version") is then spoken to in NAT-PMP.
- * Each request is retransmitted 250 ms, 500 ms, 1 s and 2 s apart, then given up: at most
- * {@link #GIVE_UP_MILLIS} per call.
+ * A small PCP (RFC 6887), NAT-PMP (RFC 6886) and UPnP-IGD client that asks one gateway — the one
+ * given, never one it discovers — for UDP port mappings (spec/PORTMAP.md). PCP is tried first; a
+ * gateway that answers it as a NAT-PMP server (version 0, "unsupported version") is then spoken to in
+ * NAT-PMP; a gateway that answers neither on port 5351 is looked for by UPnP-IGD (SSDP held to that
+ * gateway, §5). Each PCP/NAT-PMP request is retransmitted 250 ms, 500 ms, 1 s and 2 s apart, then
+ * given up: at most {@link #GIVE_UP_MILLIS} per call, plus {@link #UPNP_GIVE_UP_MILLIS} for UPnP-IGD.
  *
  * <pre>{@code
  * try (PortMapClient c = PortMapClient.open(new InetSocketAddress(gateway, PortMapClient.GATEWAY_PORT))) {
@@ -38,6 +39,8 @@ public final class PortMapClient implements AutoCloseable {
     static final int MAX_TRIES = 4;
     /** The longest one request waits in all. */
     public static final long GIVE_UP_MILLIS = INITIAL_WAIT_MILLIS * ((1L << MAX_TRIES) - 1);
+    /** The most the UPnP-IGD fallback takes per call (discovery included). */
+    public static final long UPNP_GIVE_UP_MILLIS = UpnpIgdClient.GIVE_UP_MILLIS;
     private static final int MAX_RESPONSE = 1100;
 
     private final DatagramSocket socket;
@@ -45,11 +48,14 @@ public final class PortMapClient implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     /** PCP's nonce per internal port: a renewal or deletion must repeat the mapping's nonce (RFC 6887 §11.2). */
     private final Map<Integer, byte[]> nonces = new HashMap<>();
+    /** The UPnP-IGD fallback for the same gateway; null where it is not to be tried. */
+    private final UpnpIgdClient upnp;
     private PortMapProtocol spoken;
 
-    private PortMapClient(DatagramSocket socket, InetSocketAddress gateway) {
+    private PortMapClient(DatagramSocket socket, InetSocketAddress gateway, UpnpIgdClient upnp) {
         this.socket = socket;
         this.gateway = gateway;
+        this.upnp = upnp;
     }
 
     /**
@@ -57,12 +63,18 @@ public final class PortMapClient implements AutoCloseable {
      * is connected to it: nothing from anyone else is read.
      */
     public static PortMapClient open(InetSocketAddress gateway) throws PortMapException {
+        return open(gateway, SsdpSearch.SSDP_PORT);
+    }
+
+    /** As {@link #open(InetSocketAddress)}, with the gateway's SSDP port given (tests: a fake IGD on lo); 0: no UPnP. */
+    static PortMapClient open(InetSocketAddress gateway, int ssdpPort) throws PortMapException {
         Objects.requireNonNull(gateway, "gateway");
         try {
             DatagramSocket s = new DatagramSocket(new InetSocketAddress(gateway.getAddress() instanceof java.net.Inet4Address
                     ? InetAddress.getByAddress(new byte[4]) : InetAddress.getByAddress(new byte[16]), 0));
             s.connect(gateway);
-            return new PortMapClient(s, gateway);
+            return new PortMapClient(s, gateway, ssdpPort == 0 || !(gateway.getAddress() instanceof java.net.Inet4Address)
+                    ? null : new UpnpIgdClient(gateway.getAddress(), ssdpPort));
         } catch (IOException e) {
             throw new PortMapException(PortMapException.Reason.IO, "cannot open a socket to the gateway "
                     + text(gateway) + ": " + e.getMessage(), e);
@@ -92,6 +104,10 @@ public final class PortMapClient implements AutoCloseable {
 
     /** Deletes {@code m} (a request with lifetime 0). */
     public void unmap(PortMapping m) throws PortMapException {
+        if (m.protocol() == PortMapProtocol.UPNP_IGD) {
+            upnp.unmap(m.internalPort());
+            return;
+        }
         request(m.internalPort(), 0, 0);
         nonces.remove(m.internalPort());
     }
@@ -102,7 +118,19 @@ public final class PortMapClient implements AutoCloseable {
      * for NAT-PMP, the external address.
      */
     public Probe probe() throws PortMapException {
-        byte[] answer = exchange(NatPmpMessages.externalAddressRequest(), buf -> buf);
+        byte[] answer;
+        try {
+            answer = exchange(NatPmpMessages.externalAddressRequest(), buf -> buf);
+        } catch (PortMapException e) {
+            if (!upnpAfter(e)) {
+                throw e;
+            }
+            try {
+                return new Probe(PortMapProtocol.UPNP_IGD, upnp.probe());
+            } catch (PortMapException u) {
+                throw both(e, u);
+            }
+        }
         if ((answer[0] & 0xff) == PcpMessages.VERSION) {
             return new Probe(PortMapProtocol.PCP, null);
         }
@@ -119,6 +147,37 @@ public final class PortMapClient implements AutoCloseable {
     }
 
     private PortMapping request(int internalPort, int externalPort, long lifetime) throws PortMapException {
+        if (spoken == PortMapProtocol.UPNP_IGD) {
+            return upnp.map(internalPort, lifetime);
+        }
+        try {
+            return pcpOrNatPmp(internalPort, externalPort, lifetime);
+        } catch (PortMapException e) {
+            if (spoken != null || lifetime == 0 || !upnpAfter(e)) {
+                throw e;
+            }
+            try {
+                PortMapping m = upnp.map(internalPort, lifetime);
+                spoken = PortMapProtocol.UPNP_IGD;
+                return m;
+            } catch (PortMapException u) {
+                throw both(e, u);
+            }
+        }
+    }
+
+    /** Whether {@code e} (from port 5351) leaves UPnP-IGD to try: nothing answered there, and UPnP is on. */
+    private boolean upnpAfter(PortMapException e) {
+        return upnp != null && e.reason() == PortMapException.Reason.NO_RESPONSE;
+    }
+
+    /** UPnP-IGD's failure, its reason kept, with what port 5351 said first. */
+    private static PortMapException both(PortMapException first, PortMapException upnpFailure) {
+        return new PortMapException(upnpFailure.reason(), first.getMessage() + "; " + upnpFailure.getMessage(),
+                upnpFailure);
+    }
+
+    private PortMapping pcpOrNatPmp(int internalPort, int externalPort, long lifetime) throws PortMapException {
         if (spoken != PortMapProtocol.NAT_PMP) {
             PcpMessages.Response r = pcp(internalPort, externalPort, lifetime);
             if (r.version() == PcpMessages.VERSION) {

@@ -13,14 +13,20 @@ public final class PortMapException extends Exception {
 
     /** Why no mapping was made. */
     public enum Reason {
-        /** Nothing answered on the gateway's port 5351 within the retransmission schedule. */
+        /** Nothing answered within the retransmission schedule (port 5351) or the UPnP-IGD time budget. */
         NO_RESPONSE,
         /** The gateway answered with a result code other than success (the message names it). */
         REFUSED,
-        /** Neither PCP nor NAT-PMP is spoken by what answered. */
+        /** Neither PCP nor NAT-PMP is spoken by what answered; or the UPnP device has no WAN*Connection service. */
         UNSUPPORTED,
         /** The socket failed (no route to the gateway, ...). */
-        IO
+        IO,
+        /** UPnP-IGD: the device description's address (SSDP LOCATION) or a control URL is not the gateway's. */
+        NOT_GATEWAY,
+        /** UPnP-IGD: a response that is not acceptable HTTP, SSDP or XML (a DOCTYPE included: no entities). */
+        MALFORMED,
+        /** UPnP-IGD: a response larger than the bound ({@code UpnpHttp.MAX_RESPONSE_BYTES}). */
+        TOO_LARGE
     }
 
     private final Reason reason;

@@ -68,19 +68,25 @@ public final class PortMapKeeper implements AutoCloseable {
         return current;
     }
 
-    /** When the next renewal is due, in milliseconds from when {@code m} was granted: half its lifetime. */
-    static long renewAfterMillis(PortMapping m) {
-        return Math.max(MIN_RETRY_MILLIS, m.lifetimeSeconds() * MILLIS_PER_SECOND / 2);
+    /**
+     * When the next renewal is due, in milliseconds from when {@code m} was granted: half its lifetime;
+     * for a UPnP-IGD lease of 0 ("permanent", IGDv1), half of what was asked, so that a router that
+     * rebooted and forgot it gets it again.
+     */
+    static long renewAfterMillis(PortMapping m, long requestedSeconds) {
+        long lifetime = m.lifetimeSeconds() == 0 ? requestedSeconds : m.lifetimeSeconds();
+        return Math.max(MIN_RETRY_MILLIS, lifetime * MILLIS_PER_SECOND / 2);
     }
 
     private synchronized void granted(PortMapping m) {
         PortMapping before = current;
         current = m;
-        expiresAtMillis = System.currentTimeMillis() + m.lifetimeSeconds() * MILLIS_PER_SECOND;
+        expiresAtMillis = System.currentTimeMillis() + (m.lifetimeSeconds() == 0 ? lifetimeSeconds : m.lifetimeSeconds())
+                * MILLIS_PER_SECOND;
         if (before != null && !java.util.Objects.equals(before.external(), m.external()) && onChange != null) {
             onChange.accept(m);
         }
-        timer.schedule(this::renew, renewAfterMillis(m), TimeUnit.MILLISECONDS);
+        timer.schedule(this::renew, renewAfterMillis(m, lifetimeSeconds), TimeUnit.MILLISECONDS);
     }
 
     private void renew() {
@@ -112,7 +118,7 @@ public final class PortMapKeeper implements AutoCloseable {
         }
         timer.shutdownNow();
         try {
-            timer.awaitTermination(PortMapClient.GIVE_UP_MILLIS, TimeUnit.MILLISECONDS);
+            timer.awaitTermination(PortMapClient.GIVE_UP_MILLIS + PortMapClient.UPNP_GIVE_UP_MILLIS, TimeUnit.MILLISECONDS);
             client.unmap(current);
         } catch (PortMapException e) {
             LOG.warn("deleting the port mapping of {} failed: {}", internalPort, e.getMessage());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * IPv4 behind a NAT router that runs {@code miniupnpd} (NAT-PMP and PCP on its inside interface,
- * nftables backend): the node asks its own router for a mapping ({@code mp2p listen --map-port}),
+ * IPv4 behind a NAT router that runs {@code miniupnpd} (nftables backend), once offering NAT-PMP and
+ * PCP on its inside interface and once UPnP-IGD only: the node asks its own router for a mapping ({@code mp2p listen --map-port}),
  * publishes the mapped endpoint in its signed record, and a peer outside reaches it by unicast. A
  * control run without the mapping shows the NAT keeps that peer out.
  *
@@ -51,12 +52,14 @@ class PortMappingLabTest {
             "  chain postrouting_miniupnpd {",
             "  }",
             "}", "");
+    /** miniupnpd 2.3.1's switches: {@code enable_natpmp} covers NAT-PMP and PCP (one socket, port 5351). */
+    private static final String PCP_NAT_PMP = "enable_natpmp=yes\nenable_upnp=no\n";
+    /** UPnP-IGD only: nothing listens on 5351 (PCP and NAT-PMP fail at once), SSDP on 1900, HTTP on 5000. */
+    private static final String UPNP_ONLY = "enable_natpmp=no\nenable_upnp=yes\nhttp_port=5000\n";
     private static final String CONFIG = String.join("\n",
             "ext_ifname=out0",
             "ext_ip=11.0.0.1",
             "listening_ip=in0",
-            "enable_natpmp=yes",
-            "enable_upnp=no",
             "ipv6_disable=yes",
             "secure_mode=yes",
             "system_uptime=yes",
@@ -73,6 +76,27 @@ class PortMappingLabTest {
 
     @Test
     void aNodeBehindNatMapsItsPortOnItsRouterAndIsReachedByUnicast() throws Exception {
+        run(PCP_NAT_PMP, "PCP and NAT-PMP", "Listening for NAT-PMP/PCP traffic", "NAT-PMP", "PCP", 14);
+    }
+
+    /**
+     * The same router offering UPnP-IGD only (IGDv2, miniupnpd's default build): the node's client
+     * finds nothing on port 5351, discovers the IGD by SSDP sent unicast to the router, and maps by SOAP.
+     */
+    @Test
+    void aNodeBehindNatMapsItsPortByUpnpIgdAloneAndIsReachedByUnicast() throws Exception {
+        run(UPNP_ONLY, "UPnP-IGD only, IGDv2", "HTTP listening on port", "UPnP-IGD", "UPNP_IGD", 15);
+    }
+
+    /** UPnP-IGD only, the router describing itself as IGDv1 (WANIPConnection:1: no AddAnyPortMapping). */
+    @Test
+    void aNodeBehindAnIgdV1RouterMapsItsPortByAddPortMapping() throws Exception {
+        run(UPNP_ONLY + "force_igd_desc_v1=yes\n", "UPnP-IGD only, IGDv1", "HTTP listening on port", "UPnP-IGD",
+                "UPNP_IGD", 16);
+    }
+
+    private static void run(String protocols, String offered, String ready, String doctorSays, String granted, int row)
+            throws Exception {
         LabAssumptions.lab("port mapping");
         LabAssumptions.tool("port mapping", "miniupnpd", "miniupnpd", "--version");
         LabAssumptions.tool("port mapping", "nftables", "nft", "--version");
@@ -92,10 +116,11 @@ class PortMappingLabTest {
             Files.writeString(rules, RULESET);
             lab.exec(r, "nft", "-f", rules.toString());
             Path conf = lab.dir.resolve("miniupnpd.conf");
-            Files.writeString(conf, CONFIG);
+            // The MiniSSDPd socket (a host path: Unix sockets cross namespaces) is pointed into the lab's directory.
+            Files.writeString(conf, CONFIG + protocols + "minissdpdsocket=" + lab.dir.resolve("no-minissdpd.sock") + "\n");
             LabProcess daemon = lab.start(r, "miniupnpd", java.util.List.of("miniupnpd", "-d", "-f", conf.toString(),
                     "-P", lab.dir.resolve("miniupnpd.pid").toString()), java.util.Map.of());
-            assertNotNull(daemon.awaitStderr(l -> l.contains("Listening for NAT-PMP/PCP traffic"), DAEMON_START_SECONDS),
+            assertNotNull(daemon.awaitStderr(l -> l.contains(ready), DAEMON_START_SECONDS),
                     "miniupnpd did not start:\n" + daemon.stderrText() + daemon.stdoutText());
             Mp2p.Key kn = Mp2p.key(lab.dir, "n");
             Mp2p.Key ko = Mp2p.key(lab.dir, "o");
@@ -117,8 +142,8 @@ class PortMappingLabTest {
                     .filter(l -> l.contains("port mapping: ")).findFirst()
                     .orElseThrow(() -> new AssertionError("no port mapping line:\n" + doctor.stdoutText()));
             System.out.println("lab: mp2p doctor on n: " + portMapLine);
-            assertTrue(portMapLine.startsWith("[OK]") && portMapLine.contains("the router 198.18.1.1 answers NAT-PMP"
-                    + " (external address 11.0.0.1)"), portMapLine);
+            assertTrue(portMapLine.startsWith("[OK]") && portMapLine.contains("the router 198.18.1.1 answers "
+                    + doctorSays + " (external address 11.0.0.1)"), portMapLine);
 
             // With --map-port: n asks r (its default router) for a mapping and publishes it.
             LabProcess listener = Mp2p.listen(lab, n, kn, LabTopologiesTest.concat(net, "--map-port"));
@@ -129,6 +154,10 @@ class PortMappingLabTest {
             String record = record(listener);
             String external = mapping.substring("my mapping: ".length(), mapping.indexOf(' ', "my mapping: ".length()));
             assertTrue(external.startsWith("11.0.0.1:"), mapping);
+            String protocol = mapping.substring(mapping.indexOf('(') + 1, mapping.indexOf(','));
+            assertTrue(protocol.equals(granted) || granted.equals("PCP") && protocol.equals("NAT_PMP"), mapping);
+            String port = external.substring("11.0.0.1:".length());
+            assertTrue(rules(lab, r).contains("dport " + port + " "), "no rule for the mapping on r:\n" + rules(lab, r));
             assertTrue(record.contains("&ep=" + external + "&"), "the record publishes the mapping first: " + record);
             Exchange.Outcome x = Exchange.run(lab, o, ko, record, listener,
                     Messages.make("pm1", LabTopologiesTest.MESSAGES, 15), LabTopologiesTest.PACE_MILLIS, true,
@@ -138,16 +167,40 @@ class PortMappingLabTest {
             String via = x.senderStderr().lines().filter(l -> l.startsWith("mp2p: connected via ")).findFirst()
                     .orElseThrow(() -> new AssertionError("no path line:\n" + x.senderStderr()));
             assertEquals("mp2p: connected via unicast " + external, via);
-            // Closing the listener deleted the mapping on the router.
-            assertNotNull(daemon.awaitStderr(l -> l.contains("mapping removed"), DAEMON_START_SECONDS),
+            // Closing the listener deleted the mapping on the router: its log says so and its rule is gone.
+            String deleted = granted.equals("UPNP_IGD") ? "DeletePortMapping" : "mapping removed";
+            assertNotNull(daemon.awaitStderr(l -> l.contains(deleted), DAEMON_START_SECONDS),
                     "the mapping was not deleted on exit:\n" + daemon.stderrText());
-            String protocol = mapping.substring(mapping.indexOf('(') + 1, mapping.indexOf(','));
-            LabResults.add(new LabResults.Row(14, "IPv4 behind a NAT router running miniupnpd 2.3.1 (" + protocol
-                    + " granted), peer outside, no multicast", "yes (without the mapping: no,"
+            assertFalse(rules(lab, r).contains("dport " + port + " "), "the mapping's rule is left on r:\n" + rules(lab, r));
+            if (granted.equals("UPNP_IGD")) {
+                // One M-SEARCH per discovery (the doctor's, the listener's): the unicast one to r's port 1900 was
+                // answered, so the multicast fallback was never sent.
+                long searches = daemon.stderr().stream().map(LabProcess.Line::text)
+                        .filter(l -> l.contains("SSDP M-SEARCH from 198.18.1.2:")).count();
+                System.out.println("lab: miniupnpd heard " + searches + " M-SEARCH from n");
+                List<String> actions = daemon.stderr().stream().map(LabProcess.Line::text)
+                        .filter(l -> l.contains("SOAPAction: ")).map(l -> l.substring(l.indexOf("SOAPAction: ") + 12))
+                        .toList();
+                System.out.println("lab: miniupnpd's SOAP actions: " + actions);
+                String service = offered.endsWith("IGDv1") ? "WANIPConnection:1" : "WANIPConnection:2";
+                String add = offered.endsWith("IGDv1") ? "#AddPortMapping" : "#AddAnyPortMapping";
+                assertTrue(actions.stream().allMatch(a -> a.contains(service)), actions.toString());
+                assertTrue(actions.stream().anyMatch(a -> a.endsWith(add)), actions.toString());
+                assertTrue(actions.get(actions.size() - 1).endsWith("#DeletePortMapping"), actions.toString());
+                assertEquals(2, searches, daemon.stderrText());
+            }
+            LabResults.add(new LabResults.Row(row, "IPv4 behind a NAT router running miniupnpd 2.3.1 ("
+                    + offered + "; "
+                    + protocol.replace("UPNP_IGD", "UPnP-IGD") + " granted), peer outside, no multicast", "yes (without the mapping: no,"
                     + " as the control run showed)", LabResults.ms(x.handshakeMs()),
                     x.deliveredText() + ", " + x.echoed() + " echoed", "unicast " + external
                     + " (the router's mapping, from n's signed record; deleted when n exited)"));
         }
+    }
+
+    /** miniupnpd's DNAT rules on {@code r} (its nftables chain), where a mapping shows as "udp dport N". */
+    private static String rules(Lab lab, String r) throws Exception {
+        return lab.exec(r, "nft", "list", "chain", "inet", "filter", "prerouting_miniupnpd").stdout();
     }
 
     private static String record(LabProcess listener) throws InterruptedException {

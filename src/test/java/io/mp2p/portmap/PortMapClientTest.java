@@ -63,7 +63,7 @@ class PortMapClientTest {
         // The gateway grants 2 s: a renewal is due 1 s after each grant.
         try (FakePortMapGateway gw = new FakePortMapGateway(FakePortMapGateway.Mode.PCP, 2)) {
             PortMapKeeper k = PortMapKeeper.start(PortMapClient.open(gw.address()), INTERNAL, 7200, m -> { });
-            assertEquals(1_000, PortMapKeeper.renewAfterMillis(k.current()));
+            assertEquals(1_000, PortMapKeeper.renewAfterMillis(k.current(), 7200));
             assertTrue(gw.awaitRequests(3, GENEROUS_WAIT_MILLIS), "two renewals arrived: " + gw.requests());
             k.close();
             List<FakePortMapGateway.Request> got = gw.requests();
@@ -74,8 +74,8 @@ class PortMapClientTest {
 
     @Test
     void renewalIsDueAtHalfTheLifetimeButNotSoonerThanASecond() {
-        assertEquals(3_600_000, PortMapKeeper.renewAfterMillis(new PortMapping(PortMapProtocol.PCP, 1, null, 7200)));
+        assertEquals(3_600_000, PortMapKeeper.renewAfterMillis(new PortMapping(PortMapProtocol.PCP, 1, null, 7200), 7200));
         assertEquals(PortMapKeeper.MIN_RETRY_MILLIS,
-                PortMapKeeper.renewAfterMillis(new PortMapping(PortMapProtocol.PCP, 1, null, 1)));
+                PortMapKeeper.renewAfterMillis(new PortMapping(PortMapProtocol.PCP, 1, null, 1), 7200));
     }
 }
