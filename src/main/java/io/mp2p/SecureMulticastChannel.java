@@ -35,7 +35,6 @@ import io.mp2p.engine.Constants;
 import io.mp2p.engine.EngineConfig;
 import io.mp2p.engine.EngineEvent;
 import io.mp2p.engine.Endpoint;
-import io.mp2p.engine.Transmit;
 import io.mp2p.identity.Mp2pIdentity;
 import io.mp2p.identity.PeerKey;
 import io.mp2p.stream.StreamConfig;
@@ -144,6 +143,10 @@ public final class SecureMulticastChannel implements AutoCloseable {
     private long datagramsReadByReceivers;
     /** The datagram buffer of whoever reads the sockets; under the engine lock. */
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(RECEIVE_BUFFER);
+    /** Where flush() takes each datagram the engine sealed; under the engine lock. */
+    private final ByteBuffer transmitBuffer;
+    /** Where flush() takes each message the engine opened; under the engine lock. */
+    private final ByteBuffer messageBuffer = ByteBuffer.allocate(Constants.MAX_MESSAGE_LENGTH);
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong messagesDroppedSessionClosed = new AtomicLong();
     /** Under the engine lock. */
@@ -203,6 +206,7 @@ public final class SecureMulticastChannel implements AutoCloseable {
                 .streams(StreamConfig.builder().portAcceptor(port -> streamsRef[0] != null
                         && streamsRef[0].listening(port)))
                 .build());
+        this.transmitBuffer = ByteBuffer.allocateDirect(engine.maxDatagramLength());
         this.streams = new ChannelStreams(this, engine);
         streamsRef[0] = streams;
         this.metrics = engine.metrics();
@@ -1080,19 +1084,35 @@ public final class SecureMulticastChannel implements AutoCloseable {
     }
 
     private void flush() {
-        for (Transmit t; (t = engine.pollTransmit()) != null; ) {
+        // Through reused buffers: the engine copies each datagram into transmitBuffer (the send queue
+        // copies one only if the socket defers it) and each message into messageBuffer, so the only
+        // allocation per message is the array the application receives.
+        for (InetSocketAddress to; (to = engine.pollTransmit(transmitBuffer.clear())) != null; ) {
             try {
-                if (transport.send(ByteBuffer.wrap(t.data(), 0, t.length()), t.destination())
-                        == io.mp2p.transport.SendQueue.Result.DROPPED) {
+                if (transport.send(transmitBuffer.flip(), to) == io.mp2p.transport.SendQueue.Result.DROPPED) {
                     countSendFailures(1, "the send queue is full (the link is slower than the sender)");
                 }
             } catch (IOException e) {
                 // One unreachable destination must not stop the channel; the handshake retries.
-                countSendFailures(1, "could not send to " + SocketAddresses.format(t.destination()) + ": "
-                        + e.getMessage());
+                countSendFailures(1, "could not send to " + SocketAddresses.format(to) + ": " + e.getMessage());
             }
         }
-        for (EngineEvent e; (e = engine.pollEvent()) != null; ) {
+        while (true) {
+            PeerKey from = engine.pollMessage(messageBuffer.clear());
+            if (from != null) {
+                PeerSession s = sessions.get(from);
+                if (s != null) {
+                    messageBuffer.flip();
+                    byte[] message = new byte[messageBuffer.remaining()];
+                    messageBuffer.get(message);
+                    s.deliver(message);
+                }
+                continue;
+            }
+            EngineEvent e = engine.pollEvent();
+            if (e == null) {
+                break;
+            }
             dispatch(e);
         }
     }

@@ -43,6 +43,9 @@ public final class BenchReport {
         m.put("handshake_full_vs_floor", ratio(r.mp2pHandshakes.perSecond(), r.floor.perSecond()));
         m.put("handshake_initiator_vs_floor", ratio(r.initiatorPerSecond(), r.sideFloorPerSecond()));
         m.put("handshake_responder_vs_floor", ratio(r.responderPerSecond(), r.sideFloorPerSecond()));
+        m.put("handshake_full_vs_known_peer_floor", ratio(r.mp2pHandshakes.perSecond(), r.knownPeerFloor.perSecond()));
+        m.put("handshake_initiator_vs_known_peer_floor", ratio(r.initiatorPerSecond(), r.sideKnownPeerFloorPerSecond()));
+        m.put("handshake_responder_vs_known_peer_floor", ratio(r.responderPerSecond(), r.sideKnownPeerFloorPerSecond()));
         m.put("handshake_cpu_mp2p_vs_dtls", ratio(r.mp2pHandshakes.perSecond(), r.dtlsHandshakes.perSecond()));
         m.put("handshake_latency_mp2p_vs_dtls", ratio(r.mp2pConnect.medianMicros(), r.dtlsConnect.medianMicros()));
         m.put("ping_median_mp2p_vs_udp", ratio(r.mp2pPing.medianMicros(), r.udpPing.medianMicros()));
@@ -104,6 +107,9 @@ public final class BenchReport {
         hs.add("x25519_floor_full_per_s", num(r.floor.perSecond()));
         hs.add("x25519_floor_side_per_s", num(r.sideFloorPerSecond()));
         hs.addProperty("x25519_floor_handshakes", r.floor.operations());
+        hs.add("x25519_known_peer_floor_full_per_s", num(r.knownPeerFloor.perSecond()));
+        hs.add("mp2p_x25519_operations_per_handshake", num(r.dhOperationsPerHandshake()));
+        hs.add("x25519_known_peer_floor_side_per_s", num(r.sideKnownPeerFloorPerSecond()));
         hs.add("dtls_in_memory_per_s", num(r.dtlsHandshakes.perSecond()));
         hs.addProperty("dtls_in_memory_handshakes", r.dtlsHandshakes.operations());
         JsonObject latency = new JsonObject();
@@ -176,6 +182,10 @@ public final class BenchReport {
                 count(r.mp2pHandshakes.perSecond()), count(r.initiatorPerSecond()), count(r.responderPerSecond()));
         f.format("  X25519 floor (2 fixed-base + 8)   %12s /s   one side (1 + 4) %s /s%n",
                 count(r.floor.perSecond()), count(r.sideFloorPerSecond()));
+        f.format("  X25519 floor, peer met before      %12s /s   one side (1 + 3) %s /s   (ss kept per peer;"
+                        + " mp2p did %s X25519 operations per handshake)%n",
+                count(r.knownPeerFloor.perSecond()), count(r.sideKnownPeerFloorPerSecond()),
+                fixed(r.dhOperationsPerHandshake(), 2));
         f.format("  JSSE DTLS 1.2, engines in memory  %12s /s%n", count(r.dtlsHandshakes.perSecond()));
         f.format("Handshake latency over loopback (median / p99)%n");
         f.format("  mp2p connect()                    %s%n", latency(r.mp2pConnect));

@@ -16,11 +16,15 @@ public final class BenchResults {
     String dtlsCipherSuite;
     /** Handshakes' X25519 work alone. */
     final Tally floor = new Tally();
+    /** The X25519 work of a handshake with a peer met before (ss kept per peer): eight operations. */
+    final Tally knownPeerFloor = new Tally();
     /** mp2p full IK handshakes, both sides on one thread. */
     final Tally mp2pHandshakes = new Tally();
     long initiatorNanos;
     long responderNanos;
     long mp2pHandshakeFailures;
+    /** X25519 operations the mp2p handshakes did, both sides. */
+    long mp2pDhOperations;
     /** JSSE DTLS 1.2 full handshakes, both engines on one thread, packets in memory. */
     final Tally dtlsHandshakes = new Tally();
     final Samples mp2pConnect = new Samples();
@@ -50,5 +54,15 @@ public final class BenchResults {
     /** One side's X25519 floor: each side does half of the handshake's operations, the same mix on both. */
     double sideFloorPerSecond() {
         return 2 * floor.perSecond();
+    }
+
+    /** X25519 operations per mp2p handshake, both sides (10 the first time with a peer, then 8). */
+    double dhOperationsPerHandshake() {
+        return mp2pHandshakes.operations() == 0 ? Double.NaN : (double) mp2pDhOperations / mp2pHandshakes.operations();
+    }
+
+    /** One side's share of {@link #knownPeerFloor} (1 + 3 on each side). */
+    double sideKnownPeerFloorPerSecond() {
+        return 2 * knownPeerFloor.perSecond();
     }
 }
