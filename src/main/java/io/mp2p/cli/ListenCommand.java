@@ -65,7 +65,7 @@ final class ListenCommand implements Callable<Integer> {
     java.util.List<String> connect;
 
     @Option(names = "--map-port",
-            description = {"ask our router (PCP, then NAT-PMP, port 5351) to forward our unicast port, keep it",
+            description = {"ask our router (PCP, then NAT-PMP, then UPnP-IGD) to forward our unicast port, keep it",
                     "renewed, delete it on exit, and publish the external endpoint in our record (IPv4)"})
     boolean mapPort;
 
@@ -119,7 +119,7 @@ final class ListenCommand implements Callable<Integer> {
         InetSocketAddress mapped = mapping == null ? null : mapping.current().external();
         if (mapping != null) {
             out.println("my mapping: " + io.mp2p.address.UnicastEndpoints.format(mapped) + " ("
-                    + mapping.current().protocol() + ", " + mapping.current().lifetimeSeconds() + " s)");
+                    + mapping.current().protocol().displayName() + ", " + mapping.current().lifetimeSeconds() + " s)");
         }
         out.println("my record: " + record(id, channel, RecordEndpoints.publish(RecordEndpoints.parse(endpoints),
                 channel, mapped)));

@@ -16,7 +16,7 @@ import io.mp2p.portmap.PortMapKeeper;
 import io.mp2p.portmap.PortMapping;
 
 /**
- * {@code mp2p listen --map-port [--gateway ADDR]}: asks our own router (PCP, then NAT-PMP) to forward
+ * {@code mp2p listen --map-port [--gateway ADDR]}: asks our own router (PCP, then NAT-PMP, then UPnP-IGD) to forward
  * our unicast port, keeps the mapping renewed, and hands back its external endpoint for our node
  * record (spec/PORTMAP.md). A router that will not map is a warning, not a failure: the listener
  * still works on its group.

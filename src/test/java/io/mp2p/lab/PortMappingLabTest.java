@@ -85,14 +85,14 @@ class PortMappingLabTest {
      */
     @Test
     void aNodeBehindNatMapsItsPortByUpnpIgdAloneAndIsReachedByUnicast() throws Exception {
-        run(UPNP_ONLY, "UPnP-IGD only, IGDv2", "HTTP listening on port", "UPnP-IGD", "UPNP_IGD", 15);
+        run(UPNP_ONLY, "UPnP-IGD only, IGDv2", "HTTP listening on port", "UPnP-IGD", "UPnP-IGD", 15);
     }
 
     /** UPnP-IGD only, the router describing itself as IGDv1 (WANIPConnection:1: no AddAnyPortMapping). */
     @Test
     void aNodeBehindAnIgdV1RouterMapsItsPortByAddPortMapping() throws Exception {
         run(UPNP_ONLY + "force_igd_desc_v1=yes\n", "UPnP-IGD only, IGDv1", "HTTP listening on port", "UPnP-IGD",
-                "UPNP_IGD", 16);
+                "UPnP-IGD", 16);
     }
 
     private static void run(String protocols, String offered, String ready, String doctorSays, String granted, int row)
@@ -155,7 +155,7 @@ class PortMappingLabTest {
             String external = mapping.substring("my mapping: ".length(), mapping.indexOf(' ', "my mapping: ".length()));
             assertTrue(external.startsWith("11.0.0.1:"), mapping);
             String protocol = mapping.substring(mapping.indexOf('(') + 1, mapping.indexOf(','));
-            assertTrue(protocol.equals(granted) || granted.equals("PCP") && protocol.equals("NAT_PMP"), mapping);
+            assertTrue(protocol.equals(granted) || granted.equals("PCP") && protocol.equals("NAT-PMP"), mapping);
             String port = external.substring("11.0.0.1:".length());
             assertTrue(rules(lab, r).contains("dport " + port + " "), "no rule for the mapping on r:\n" + rules(lab, r));
             assertTrue(record.contains("&ep=" + external + "&"), "the record publishes the mapping first: " + record);
@@ -168,11 +168,11 @@ class PortMappingLabTest {
                     .orElseThrow(() -> new AssertionError("no path line:\n" + x.senderStderr()));
             assertEquals("mp2p: connected via unicast " + external, via);
             // Closing the listener deleted the mapping on the router: its log says so and its rule is gone.
-            String deleted = granted.equals("UPNP_IGD") ? "DeletePortMapping" : "mapping removed";
+            String deleted = granted.equals("UPnP-IGD") ? "DeletePortMapping" : "mapping removed";
             assertNotNull(daemon.awaitStderr(l -> l.contains(deleted), DAEMON_START_SECONDS),
                     "the mapping was not deleted on exit:\n" + daemon.stderrText());
             assertFalse(rules(lab, r).contains("dport " + port + " "), "the mapping's rule is left on r:\n" + rules(lab, r));
-            if (granted.equals("UPNP_IGD")) {
+            if (granted.equals("UPnP-IGD")) {
                 // One M-SEARCH per discovery (the doctor's, the listener's): the unicast one to r's port 1900 was
                 // answered, so the multicast fallback was never sent.
                 long searches = daemon.stderr().stream().map(LabProcess.Line::text)
@@ -191,7 +191,7 @@ class PortMappingLabTest {
             }
             LabResults.add(new LabResults.Row(row, "IPv4 behind a NAT router running miniupnpd 2.3.1 ("
                     + offered + "; "
-                    + protocol.replace("UPNP_IGD", "UPnP-IGD") + " granted), peer outside, no multicast", "yes (without the mapping: no,"
+                    + protocol + " granted), peer outside, no multicast", "yes (without the mapping: no,"
                     + " as the control run showed)", LabResults.ms(x.handshakeMs()),
                     x.deliveredText() + ", " + x.echoed() + " echoed", "unicast " + external
                     + " (the router's mapping, from n's signed record; deleted when n exited)"));
