@@ -47,19 +47,22 @@ final class BulkTransfer implements AutoCloseable {
         long position = 0;
         try {
             for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
+                if (broken != null) {
+                    continue; // keep the stream flowing, so that a writer never waits on a reader that gave up
+                }
                 if (!pattern.matches(buf, 0, n, position)) {
                     broken = "the bytes read at offset " + position + " are not the ones written";
-                    return;
+                    continue;
                 }
                 position += n;
                 lastArrival = System.nanoTime();
                 received = position;
             }
-            if (!closing) {
+            if (!closing && broken == null) {
                 broken = "the stream ended after " + position + " bytes";
             }
         } catch (IOException e) {
-            if (!closing) {
+            if (!closing && broken == null) {
                 broken = "reading failed after " + position + " bytes: " + e.getMessage();
             }
         }
