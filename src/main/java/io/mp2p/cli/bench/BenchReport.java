@@ -231,7 +231,7 @@ public final class BenchReport {
         f.format("  mp2p stream                       %s%n%n", latency(r.mp2pStreamRoundTrip));
 
         f.format("Ratios (x_vs_y = x / y; rates: higher favours x, times: lower favours x)%n");
-        ratios(r).forEach((k, v) -> f.format("  %-34s %s%n", k, fixed(v, 3)));
+        ratios(r).forEach((k, v) -> f.format("  %-40s %s%n", k, fixed(v, 3)));
         return f.toString();
     }
 
