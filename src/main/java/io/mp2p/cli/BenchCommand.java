@@ -16,13 +16,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code mp2p bench}: mp2p beside plain UDP and JSSE DTLS 1.2 on this host's loopback, in one run
+ * {@code mp2p bench}: mp2p beside plain UDP, JSSE DTLS 1.2 and (for streams) plain TCP on this host's loopback, in one run
  * with the contenders taking turns; progress on stderr, the table (or {@code --json}) on stdout.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure mp2p against plain UDP and JSSE DTLS 1.2 on loopback (lo, TTL 0; DTLS on 127.0.0.1):"
                 + " datagram throughput and loss at 64, 512, 1197 and 16384 bytes, handshakes/s beside the X25519"
-                + " floor, handshake latency, and 64-byte ping-pong round trips.",
+                + " floor, handshake latency, and 64-byte ping-pong round trips; and one mp2p stream against a"
+                + " plain TCP socket on 127.0.0.1: bulk goodput with 64 KiB writes and 64-byte request/reply round trips.",
                 "The contenders take turns in short slices, so drift of the machine hits them alike."
                 + " Quote the ratios rather than the absolute figures."})
 final class BenchCommand implements Callable<Integer> {

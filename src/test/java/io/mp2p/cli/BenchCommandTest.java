@@ -33,12 +33,15 @@ class BenchCommandTest {
             "throughput_64_mp2p_vs_udp", "throughput_512_mp2p_vs_udp", "throughput_1197_mp2p_vs_udp",
             "throughput_16384_mp2p_vs_udp", "throughput_1197_mp2p_vs_dtls", "throughput_1197_dtls_vs_udp",
             "handshake_full_vs_floor", "handshake_initiator_vs_floor", "handshake_responder_vs_floor",
+            "handshake_full_vs_known_peer_floor", "handshake_initiator_vs_known_peer_floor",
+            "handshake_responder_vs_known_peer_floor",
             "handshake_cpu_mp2p_vs_dtls", "handshake_latency_mp2p_vs_dtls", "ping_median_mp2p_vs_udp",
-            "ping_p99_mp2p_vs_udp");
+            "ping_p99_mp2p_vs_udp", "stream_throughput_mp2p_vs_tcp", "stream_rtt_median_mp2p_vs_tcp",
+            "stream_rtt_p99_mp2p_vs_tcp");
 
     @Test
-    void threeSecondRunReportsEveryFigureAndRatioAsJson() throws Exception {
-        Cli.Result r = Cli.run(110, Cli.command("bench", "--duration", "3", "--json"));
+    void fourSecondRunReportsEveryFigureAndRatioAsJson() throws Exception {
+        Cli.Result r = Cli.run(110, Cli.command("bench", "--duration", "4", "--json"));
         assertEquals(0, r.exitCode(), r.stderr());
         JsonObject root = JsonParser.parseString(r.stdout()).getAsJsonObject();
 
@@ -70,6 +73,20 @@ class BenchCommandTest {
         checkSamples(ping.getAsJsonObject("udp"), "udp ping");
         checkSamples(ping.getAsJsonObject("mp2p"), "mp2p ping");
 
+        // Streams: bytes that arrived (every one checked against what was written, or the run fails), and round trips.
+        JsonObject streams = root.getAsJsonObject("streams");
+        assertNotNull(streams, "no streams: " + r.stdout());
+        assertEquals(65_536, streams.get("write_size").getAsInt());
+        for (String who : List.of("tcp", "mp2p")) {
+            JsonObject bulk = streams.getAsJsonObject(who);
+            assertTrue(positive(bulk, "mb_per_s") > 0, who + " stream: " + bulk);
+            assertTrue(bulk.get("bytes").getAsLong() >= 65_536, who + " stream moved less than one write: " + bulk);
+        }
+        JsonObject streamRtt = streams.getAsJsonObject("round_trip");
+        assertEquals(64, streamRtt.get("size").getAsInt());
+        checkSamples(streamRtt.getAsJsonObject("tcp"), "tcp round trip");
+        checkSamples(streamRtt.getAsJsonObject("mp2p"), "mp2p stream round trip");
+
         JsonObject ratios = root.getAsJsonObject("ratios");
         assertEquals(RATIOS, ratios.keySet());
         for (String k : RATIOS) {
@@ -79,6 +96,12 @@ class BenchCommandTest {
         double udp1197 = throughput.getAsJsonObject("1197").getAsJsonObject("udp").get("messages_per_s").getAsDouble();
         double mp2p1197 = throughput.getAsJsonObject("1197").getAsJsonObject("mp2p").get("messages_per_s").getAsDouble();
         assertEquals(mp2p1197 / udp1197, ratios.get("throughput_1197_mp2p_vs_udp").getAsDouble(), 0.001 + mp2p1197 / udp1197 * 0.001);
+        for (String k : List.of("stream_throughput_mp2p_vs_tcp", "stream_rtt_median_mp2p_vs_tcp", "stream_rtt_p99_mp2p_vs_tcp")) {
+            assertTrue(positive(ratios, k) > 0, k + ": " + ratios);
+        }
+        double tcpMb = streams.getAsJsonObject("tcp").get("mb_per_s").getAsDouble();
+        double mp2pMb = streams.getAsJsonObject("mp2p").get("mb_per_s").getAsDouble();
+        assertEquals(mp2pMb / tcpMb, ratios.get("stream_throughput_mp2p_vs_tcp").getAsDouble(), 0.001 + mp2pMb / tcpMb * 0.01);
 
         JsonObject machine = root.getAsJsonObject("machine");
         assertTrue(machine.get("cpus").getAsInt() >= 1);
@@ -91,7 +114,7 @@ class BenchCommandTest {
         // Progress while it runs, on stderr, phase by phase.
         List<String> progress = r.stderr().lines().filter(l -> l.startsWith("mp2p bench [")).toList();
         for (String phase : List.of("setting up", "throughput: round 1", "handshake CPU: round 1", "handshake latency",
-                "ping-pong: round 1", "done")) {
+                "ping-pong: round 1", "streams: round 1", "done")) {
             assertTrue(progress.stream().anyMatch(l -> l.contains(phase)), "no progress line for " + phase + ": " + r.stderr());
         }
     }

@@ -17,7 +17,9 @@ import javax.net.ssl.SSLException;
  * The contenders take turns in short slices (UDP, mp2p, DTLS, UDP, mp2p, ...; the order reversed
  * every other round), so that whatever else the machine does hits them alike. The phases are:
  * a warm-up whose figures are discarded, datagram throughput, handshake CPU (mp2p's engines beside
- * the X25519 floor and DTLS in memory), handshake latency over loopback, and ping-pong round trips.
+ * the X25519 floor and DTLS in memory), handshake latency over loopback, ping-pong round trips, and
+ * streams (bulk goodput and 64-byte request and reply over one mp2p stream vs a plain TCP socket on
+ * 127.0.0.1).
  * Every phase gets a share of the time left when it starts, so the whole run, setup included,
  * stays within the duration asked for.
  *
@@ -30,10 +32,15 @@ public final class Bench {
     /** Kept back at the end for closing the contenders and a drain that runs late. */
     private static final double RESERVE = 0.05;
     private static final double WARMUP_SHARE = 0.10;
-    private static final double THROUGHPUT_SHARE = 0.40;
-    private static final double HANDSHAKE_SHARE = 0.20;
-    private static final double CONNECT_SHARE = 0.10;
-    private static final double PING_SHARE = 0.20;
+    private static final double THROUGHPUT_SHARE = 0.32;
+    private static final double HANDSHAKE_SHARE = 0.18;
+    private static final double CONNECT_SHARE = 0.08;
+    private static final double PING_SHARE = 0.17;
+    private static final double STREAM_SHARE = 0.15;
+    /** Of the stream phase, the part for bulk transfer; the rest is for request and reply. */
+    private static final double STREAM_BULK_FRACTION = 0.6;
+    /** Of a bulk slice, the part spent writing; the rest is for the last bytes to arrive. */
+    private static final double STREAM_WRITE_FRACTION = 0.8;
     /** Slices shorter than this measure the scheduler more than the contender; fewer rounds instead. */
     private static final long TARGET_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final int MIN_ROUNDS = 2;
@@ -71,21 +78,23 @@ public final class Bench {
         BenchResults r = new BenchResults(settings);
         r.loadBefore = Machine.loadAverage();
         NetworkInterface lo = Loopback.multicastInterface();
-        say("setting up: plain UDP, mp2p channels (%s) and JSSE DTLS 1.2 on loopback", settings.suite());
+        say("setting up: plain UDP, mp2p channels (%s), JSSE DTLS 1.2 and plain TCP on loopback", settings.suite());
         try (Contenders c = new Contenders(lo)) {
             r.dtlsCipherSuite = c.dtlsStream.cipherSuite();
             // Warm-up first (figures discarded: JIT compilation, first sessions), then the measured phases.
             List<Phase> phases = List.of(
-                    new Phase(null, WARMUP_SHARE / 2, t -> throughput(c, null, t, 1, "warm-up, throughput")),
+                    new Phase(null, WARMUP_SHARE * 3 / 8, t -> throughput(c, null, t, 1, "warm-up, throughput")),
                     new Phase(null, WARMUP_SHARE / 4, t -> handshakes(c, null, t, 1, "warm-up, handshake CPU")),
                     new Phase(null, WARMUP_SHARE / 8, t -> connects(c, null, t, "warm-up, handshake latency")),
                     new Phase(null, WARMUP_SHARE / 8, t -> pings(c, null, t, 1, "warm-up, ping-pong")),
+                    new Phase(null, WARMUP_SHARE / 8, t -> streams(c, null, t, 1, "warm-up, streams")),
                     new Phase("throughput", THROUGHPUT_SHARE,
                             t -> throughput(c, r, t, rounds(t, throughputCells()), "throughput")),
                     new Phase("handshake_cpu", HANDSHAKE_SHARE,
                             t -> handshakes(c, r, t, rounds(t, HANDSHAKE_CELLS), "handshake CPU")),
                     new Phase("handshake_latency", CONNECT_SHARE, t -> connects(c, r, t, "handshake latency")),
-                    new Phase("ping", PING_SHARE, t -> pings(c, r, t, rounds(t, PING_CELLS), "ping-pong")));
+                    new Phase("ping", PING_SHARE, t -> pings(c, r, t, rounds(t, PING_CELLS), "ping-pong")),
+                    new Phase("streams", STREAM_SHARE, t -> streams(c, r, t, rounds(t, STREAM_CELLS), "streams")));
             double sharesLeft = phases.stream().mapToDouble(Phase::share).sum();
             for (Phase phase : phases) {
                 int rounds = phase.body().run(phaseNanos(phase.share(), sharesLeft));
@@ -125,6 +134,8 @@ public final class Bench {
         final Mp2pConnectLatency mp2pConnect;
         final DtlsConnectLatency dtlsConnect;
         final EngineHandshakes engines;
+        final TcpStreams tcpStreams;
+        final Mp2pStreams mp2pStreams;
         final X25519Floor floor = new X25519Floor();
         final DtlsMemoryHandshake dtlsMemory = new DtlsMemoryHandshake();
 
@@ -139,6 +150,8 @@ public final class Bench {
                 mp2pConnect = add(new Mp2pConnectLatency(settings.suite()));
                 dtlsConnect = add(new DtlsConnectLatency(dtls));
                 engines = add(new EngineHandshakes(settings.suite()));
+                tcpStreams = add(new TcpStreams());
+                mp2pStreams = add(new Mp2pStreams(settings.suite()));
             } catch (IOException | BenchException | InterruptedException | RuntimeException e) {
                 close();
                 throw e;
@@ -171,6 +184,8 @@ public final class Bench {
 
     private static final int HANDSHAKE_CELLS = 3;
     private static final int PING_CELLS = 2;
+    /** TCP and mp2p bulk, TCP and mp2p request and reply. */
+    private static final int STREAM_CELLS = 4;
 
     /** UDP and mp2p at each size, DTLS beside them at its size; {@code r == null} discards the figures. */
     private int throughput(Contenders c, BenchResults r, long phaseNanos, int rounds, String phase)
@@ -362,6 +377,40 @@ public final class Bench {
                 RoundTripper rt = udp ? c.udpPing : c.mp2pPing;
                 Samples into = r == null ? null : udp ? r.udpPing : r.mp2pPing;
                 long end = System.nanoTime() + cell;
+                do {
+                    record(into, rt.roundTrip(++seq));
+                } while (System.nanoTime() - end < 0);
+            }
+            done++;
+            roundDone(phase, round, rounds);
+        }
+        return done;
+    }
+
+    /**
+     * Bulk transfer, TCP and mp2p stream a slice each, then request and reply the same way, per round;
+     * a bulk slice writes for most of its time and waits for its last bytes in the rest.
+     */
+    private int streams(Contenders c, BenchResults r, long phaseNanos, int rounds, String phase)
+            throws IOException, InterruptedException, BenchException {
+        long bulkCell = Math.max(MIN_CELL_NANOS, (long) (phaseNanos * STREAM_BULK_FRACTION) / (2L * rounds));
+        long rttCell = Math.max(MIN_CELL_NANOS, (long) (phaseNanos * (1 - STREAM_BULK_FRACTION)) / (2L * rounds));
+        long write = (long) (bulkCell * STREAM_WRITE_FRACTION);
+        int done = 0;
+        long seq = 0;
+        for (int round = 0; round < rounds && (round == 0 || !budget.expired()); round++) {
+            for (int k = 0; k < 2; k++) {
+                boolean tcp = (round % 2 == 0) == (k == 0);
+                StreamSlice s = (tcp ? c.tcpStreams : c.mp2pStreams).bulk().run(write);
+                if (r != null) {
+                    (tcp ? r.tcpBulk : r.mp2pStreamBulk).add(s.bytes(), s.nanos());
+                }
+            }
+            for (int k = 0; k < 2; k++) {
+                boolean tcp = (round % 2 == 0) == (k == 0);
+                RoundTripper rt = (tcp ? c.tcpStreams : c.mp2pStreams).roundTrip();
+                Samples into = r == null ? null : tcp ? r.tcpRoundTrip : r.mp2pStreamRoundTrip;
+                long end = System.nanoTime() + rttCell;
                 do {
                     record(into, rt.roundTrip(++seq));
                 } while (System.nanoTime() - end < 0);

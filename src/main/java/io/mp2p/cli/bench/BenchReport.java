@@ -50,6 +50,10 @@ public final class BenchReport {
         m.put("handshake_latency_mp2p_vs_dtls", ratio(r.mp2pConnect.medianMicros(), r.dtlsConnect.medianMicros()));
         m.put("ping_median_mp2p_vs_udp", ratio(r.mp2pPing.medianMicros(), r.udpPing.medianMicros()));
         m.put("ping_p99_mp2p_vs_udp", ratio(r.mp2pPing.p99Micros(), r.udpPing.p99Micros()));
+        m.put("stream_throughput_mp2p_vs_tcp", ratio(r.mp2pStreamBulk.perSecond(), r.tcpBulk.perSecond()));
+        m.put("stream_rtt_median_mp2p_vs_tcp",
+                ratio(r.mp2pStreamRoundTrip.medianMicros(), r.tcpRoundTrip.medianMicros()));
+        m.put("stream_rtt_p99_mp2p_vs_tcp", ratio(r.mp2pStreamRoundTrip.p99Micros(), r.tcpRoundTrip.p99Micros()));
         return m;
     }
 
@@ -124,6 +128,17 @@ public final class BenchReport {
         ping.add("mp2p", samples(r.mp2pPing));
         root.add("ping", ping);
 
+        JsonObject streams = new JsonObject();
+        streams.addProperty("write_size", StreamPattern.WRITE_SIZE);
+        streams.add("tcp", bulk(r.tcpBulk));
+        streams.add("mp2p", bulk(r.mp2pStreamBulk));
+        JsonObject rtt = new JsonObject();
+        rtt.addProperty("size", RoundTripper.PING_SIZE);
+        rtt.add("tcp", samples(r.tcpRoundTrip));
+        rtt.add("mp2p", samples(r.mp2pStreamRoundTrip));
+        streams.add("round_trip", rtt);
+        root.add("streams", streams);
+
         JsonObject ratios = new JsonObject();
         ratios(r).forEach((k, v) -> ratios.add(k, num(v)));
         root.add("ratios", ratios);
@@ -138,6 +153,18 @@ public final class BenchReport {
         o.addProperty("sent", t.sent());
         o.addProperty("delivered", t.delivered());
         return o;
+    }
+
+    private static JsonObject bulk(Tally t) {
+        JsonObject o = new JsonObject();
+        o.add("mb_per_s", num(megabytesPerSecond(t)));
+        o.addProperty("bytes", t.operations());
+        return o;
+    }
+
+    /** A bulk tally counts bytes: its rate in 10^6 bytes per second. */
+    private static double megabytesPerSecond(Tally bytes) {
+        return bytes.perSecond() / 1e6;
     }
 
     private static JsonObject samples(Samples s) {
@@ -192,10 +219,19 @@ public final class BenchReport {
         f.format("  JSSE DTLS 1.2 over 127.0.0.1      %s%n", latency(r.dtlsConnect));
         f.format("Round trip, %d-byte ping-pong (median / p99)%n", RoundTripper.PING_SIZE);
         f.format("  plain UDP                         %s%n", latency(r.udpPing));
-        f.format("  mp2p                              %s%n%n", latency(r.mp2pPing));
+        f.format("  mp2p                              %s%n", latency(r.mp2pPing));
+        f.format("Streams, one writer -> one reader (%d KiB writes, payload MB/s, every byte checked)%n",
+                StreamPattern.WRITE_SIZE / 1024);
+        f.format("  plain TCP on 127.0.0.1            %10s MB/s%n", fixed(megabytesPerSecond(r.tcpBulk), 1));
+        f.format("  mp2p stream                       %10s MB/s   mp2p/TCP %s%n",
+                fixed(megabytesPerSecond(r.mp2pStreamBulk), 1),
+                fixed(ratio(r.mp2pStreamBulk.perSecond(), r.tcpBulk.perSecond()), 3));
+        f.format("Stream round trip, %d-byte request and reply (median / p99)%n", RoundTripper.PING_SIZE);
+        f.format("  plain TCP                         %s%n", latency(r.tcpRoundTrip));
+        f.format("  mp2p stream                       %s%n%n", latency(r.mp2pStreamRoundTrip));
 
         f.format("Ratios (x_vs_y = x / y; rates: higher favours x, times: lower favours x)%n");
-        ratios(r).forEach((k, v) -> f.format("  %-34s %s%n", k, fixed(v, 3)));
+        ratios(r).forEach((k, v) -> f.format("  %-40s %s%n", k, fixed(v, 3)));
         return f.toString();
     }
 

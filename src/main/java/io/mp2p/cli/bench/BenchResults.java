@@ -31,6 +31,12 @@ public final class BenchResults {
     final Samples dtlsConnect = new Samples();
     final Samples udpPing = new Samples();
     final Samples mp2pPing = new Samples();
+    /** Bulk transfer one way over plain TCP on 127.0.0.1: bytes delivered (every one checked), and the time. */
+    final Tally tcpBulk = new Tally();
+    /** The same over one mp2p stream between two channels on lo. */
+    final Tally mp2pStreamBulk = new Tally();
+    final Samples tcpRoundTrip = new Samples();
+    final Samples mp2pStreamRoundTrip = new Samples();
     final Map<String, Integer> rounds = new LinkedHashMap<>();
 
     BenchResults(BenchSettings settings) {

@@ -28,6 +28,8 @@ class BenchReportTest {
         r.dtls.add(new Slice(30_000, 25_000, SECOND / 2));
         r.dtlsCipherSuite = "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
         r.floor.add(2000, SECOND);
+        r.knownPeerFloor.add(2500, SECOND);
+        r.mp2pDhOperations = 8000;
         r.mp2pHandshakes.add(1000, SECOND);
         r.initiatorNanos = SECOND / 4;
         r.responderNanos = 3 * SECOND / 4;
@@ -39,6 +41,12 @@ class BenchReportTest {
         r.mp2pConnect.add(400_000);
         r.dtlsConnect.add(4_000_000);
         r.dtlsConnect.fail();
+        r.tcpBulk.add(2_000_000_000L, SECOND);           // 2,000 MB/s
+        r.mp2pStreamBulk.add(100_000_000L, SECOND / 2);  // 200 MB/s
+        for (int i = 1; i <= 100; i++) {
+            r.tcpRoundTrip.add(i * 1000L);
+            r.mp2pStreamRoundTrip.add(i * 4000L);
+        }
         return r;
     }
 
@@ -57,6 +65,10 @@ class BenchReportTest {
         assertEquals(0.1, m.get("handshake_latency_mp2p_vs_dtls"), 1e-9);
         assertEquals(3.0, m.get("ping_median_mp2p_vs_udp"), 1e-9);
         assertEquals(3.0, m.get("ping_p99_mp2p_vs_udp"), 1e-9);
+        assertEquals(0.4, m.get("handshake_full_vs_known_peer_floor"), 1e-9);  // 1,000 vs 2,500 /s
+        assertEquals(0.1, m.get("stream_throughput_mp2p_vs_tcp"), 1e-9);      // 200 vs 2,000 MB/s
+        assertEquals(4.0, m.get("stream_rtt_median_mp2p_vs_tcp"), 1e-9);
+        assertEquals(4.0, m.get("stream_rtt_p99_mp2p_vs_tcp"), 1e-9);
     }
 
     @Test
@@ -76,7 +88,12 @@ class BenchReportTest {
         assertEquals(50.0, udpPing.get("median_us").getAsDouble());
         assertEquals(99.0, udpPing.get("p99_us").getAsDouble());
         assertEquals(100, udpPing.get("samples").getAsInt());
-        assertEquals(13, root.getAsJsonObject("ratios").size());
+        JsonObject streams = root.getAsJsonObject("streams");
+        assertEquals(2000.0, streams.getAsJsonObject("tcp").get("mb_per_s").getAsDouble(), 1e-6);
+        assertEquals(200.0, streams.getAsJsonObject("mp2p").get("mb_per_s").getAsDouble(), 1e-6);
+        assertEquals(100_000_000L, streams.getAsJsonObject("mp2p").get("bytes").getAsLong());
+        assertEquals(200.0, streams.getAsJsonObject("round_trip").getAsJsonObject("mp2p").get("median_us").getAsDouble());
+        assertEquals(19, root.getAsJsonObject("ratios").size());
     }
 
     @Test
@@ -84,6 +101,8 @@ class BenchReportTest {
         BenchResults r = new BenchResults(new BenchSettings(Duration.ofSeconds(3), CipherSuite.AESGCM_SHA256));
         JsonObject root = JsonParser.parseString(BenchReport.json(r)).getAsJsonObject();
         assertTrue(root.getAsJsonObject("ratios").get("ping_median_mp2p_vs_udp").isJsonNull());
+        assertTrue(root.getAsJsonObject("ratios").get("stream_throughput_mp2p_vs_tcp").isJsonNull());
+        assertTrue(root.getAsJsonObject("streams").getAsJsonObject("tcp").get("mb_per_s").isJsonNull());
         assertTrue(root.getAsJsonObject("throughput").getAsJsonObject("64").getAsJsonObject("udp").get("loss").isJsonNull());
         assertTrue(BenchReport.table(r).contains("n/a"));
     }
@@ -93,7 +112,8 @@ class BenchReportTest {
         String t = BenchReport.table(results());
         for (String row : new String[] {"64 B", "512 B", "1197 B", "16384 B", "mp2p full IK", "X25519 floor",
                 "JSSE DTLS 1.2, engines in memory", "mp2p connect()", "JSSE DTLS 1.2 over 127.0.0.1", "plain UDP",
-                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"}) {
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "Streams, one writer -> one reader", "plain TCP on 127.0.0.1",
+                "2000.0 MB/s", "mp2p stream", "200.0 MB/s"}) {
             assertTrue(t.contains(row), row + " missing:\n" + t);
         }
         for (String ratio : BenchReport.ratios(results()).keySet()) {
