@@ -121,8 +121,15 @@ class WireFuzzTest {
         wellFormed(p);
         sameAtAnOffset(data, p, TransportData.parseHeader(shifted(data), SLACK, data.length));
         dispatchAgrees(data, p, PacketType.TRANSPORT_DATA);
+        // The engine reads headers without objects (checkHeader, receiverIndex, counter): same verdicts, same fields.
+        Parsed<TransportData> bad = TransportData.checkHeader(data, 0, data.length);
+        assertEquals(p.isOk(), bad == null, "checkHeader and parseHeader disagree");
         if (p.isOk()) {
             assertTrue(data.length >= TransportData.MIN_LENGTH);
+            assertEquals(p.value().receiverIndex(), TransportData.receiverIndex(data, 0));
+            assertEquals(p.value().counter(), TransportData.counter(data, 0));
+        } else {
+            assertEquals(p.error(), bad.error());
         }
     }
 
