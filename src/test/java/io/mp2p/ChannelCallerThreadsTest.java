@@ -39,6 +39,9 @@ class ChannelCallerThreadsTest extends TwoNodesOnLo {
     private static final int SENDERS_PER_PEER = 3;
     private static final int READERS_PER_SESSION = 2;
     private static final int SENDS_PER_PAUSE = 20;
+    /** The close comes after CLOSE_AFTER_MIN plus up to CLOSE_AFTER_SPREAD sends returned (seeded). */
+    private static final int CLOSE_AFTER_MIN = 100;
+    private static final int CLOSE_AFTER_SPREAD = 600;
     private Mp2pIdentity carol;
 
     @BeforeEach
@@ -72,6 +75,9 @@ class ChannelCallerThreadsTest extends TwoNodesOnLo {
                 Set<String> duplicates = ConcurrentHashMap.newKeySet();
                 Set<Throwable> unexpected = ConcurrentHashMap.newKeySet();
                 AtomicInteger returnedNormally = new AtomicInteger();
+                // The close races sends in flight: it comes after a seeded number of sends returned.
+                java.util.concurrent.CountDownLatch closeAfter = new java.util.concurrent.CountDownLatch(
+                        CLOSE_AFTER_MIN + random.nextInt(CLOSE_AFTER_SPREAD));
                 List<Thread> senders = new ArrayList<>();
                 List<Thread> readers = new ArrayList<>();
                 for (PeerSession from : List.of(bobToAlice, carolToAlice)) {
@@ -82,6 +88,7 @@ class ChannelCallerThreadsTest extends TwoNodesOnLo {
                                 for (int i = 0; ; i++) {
                                     from.send((prefix + i).getBytes(StandardCharsets.UTF_8));
                                     returnedNormally.incrementAndGet();
+                                    closeAfter.countDown();
                                     if (i % SENDS_PER_PAUSE == 0) {
                                         // Paced, so no socket overflows: only the close may stop a message.
                                         Thread.sleep(1);
@@ -123,7 +130,7 @@ class ChannelCallerThreadsTest extends TwoNodesOnLo {
                 }
                 readers.forEach(Thread::start);
                 senders.forEach(Thread::start);
-                Thread.sleep(20 + random.nextInt(60));
+                assertTrue(closeAfter.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "round " + round + ": sends are flowing");
                 Thread closer = new Thread(b::close, "close-bob");
                 closer.start();
                 c.close();

@@ -26,7 +26,7 @@ class InterfaceReadinessTest {
     void aReadyInterfaceIsNotWaitedForAndNothingIsSaid() throws Exception {
         List<String> said = new ArrayList<>();
         AtomicInteger looks = new AtomicInteger();
-        InterfaceReadiness.await("eth0", () -> {
+        InterfaceReadiness.await("lan0", () -> {
             looks.incrementAndGet();
             return null;
         }, LONG, POLL, said::add);
@@ -39,19 +39,19 @@ class InterfaceReadinessTest {
         List<String> said = new ArrayList<>();
         List<InterfaceReadiness.Status> script = new ArrayList<>(List.of(DOWN, DOWN, TENTATIVE, TENTATIVE));
         AtomicInteger looks = new AtomicInteger();
-        InterfaceReadiness.await("eth0", () -> {
+        InterfaceReadiness.await("lan0", () -> {
             looks.incrementAndGet();
             return script.isEmpty() ? null : script.remove(0);
         }, LONG, POLL, said::add);
-        assertEquals(List.of("waiting for network interface eth0, up to 30 s: it is down"), said);
+        assertEquals(List.of("waiting for network interface lan0, up to 30 s: it is down"), said);
         assertEquals(5, looks.get());
     }
 
     @Test
     void anInterfaceThatNeverGetsReadyFailsSayingWhatIsMissing() {
-        TransportException e = assertThrows(TransportException.class, () -> InterfaceReadiness.await("eth0",
+        TransportException e = assertThrows(TransportException.class, () -> InterfaceReadiness.await("lan0",
                 () -> TENTATIVE, Duration.ofMillis(50), POLL, line -> { }));
-        assertEquals("network interface eth0 is still not ready after 0 s: its address fe80::1 is still tentative",
+        assertEquals("network interface lan0 is still not ready after 0 s: its address fe80::1 is still tentative",
                 e.getMessage());
     }
 
@@ -59,7 +59,7 @@ class InterfaceReadinessTest {
     void aDuplicateAddressFailsAtOnceForWaitingWouldNotHelp() {
         List<String> said = new ArrayList<>();
         AtomicInteger looks = new AtomicInteger();
-        TransportException e = assertThrows(TransportException.class, () -> InterfaceReadiness.await("eth0", () -> {
+        TransportException e = assertThrows(TransportException.class, () -> InterfaceReadiness.await("lan0", () -> {
             looks.incrementAndGet();
             return new InterfaceReadiness.Status(InterfaceReadiness.NotReady.DUPLICATE_ADDRESS, "another host has it");
         }, LONG, POLL, said::add));
