@@ -83,6 +83,12 @@ final class Cli {
      */
     static Result run(long timeoutSeconds, List<String> cmd, Map<String, String> env, String stdin)
             throws IOException, InterruptedException {
+        return run(timeoutSeconds, cmd, env, stdin, err -> { });
+    }
+
+    /** As {@link #run(long, List, Map, String)}, handing the process's stderr to {@code started} as it starts. */
+    static Result run(long timeoutSeconds, List<String> cmd, Map<String, String> env, String stdin,
+                      java.util.function.Consumer<Drain> started) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("MP2P_DEBUG");
         pb.environment().remove("MP2P_KEY");
@@ -94,6 +100,7 @@ final class Cli {
         }
         Drain out = new Drain(p.getInputStream());
         Drain err = new Drain(p.getErrorStream());
+        started.accept(err);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("timed out: " + cmd + "\nstdout: " + out.text() + "\nstderr: " + err.text());
@@ -186,12 +193,39 @@ final class Cli {
             start();
         }
 
+        private boolean ended;
+
         @Override
         public void run() {
+            byte[] chunk = new byte[8192];
             try {
-                in.transferTo(buf);
+                for (int n; (n = in.read(chunk)) >= 0; ) {
+                    synchronized (buf) {
+                        buf.write(chunk, 0, n);
+                        buf.notifyAll();
+                    }
+                }
             } catch (IOException e) {
                 // The process ended.
+            }
+            synchronized (buf) {
+                ended = true;
+                buf.notifyAll();
+            }
+        }
+
+        /** Waits until the text read so far contains {@code needle}; false at the deadline or the stream's end. */
+        boolean awaitText(String needle, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            synchronized (buf) {
+                while (!buf.toString(StandardCharsets.UTF_8).contains(needle)) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (ended || left <= 0) {
+                        return false;
+                    }
+                    buf.wait(left);
+                }
+                return true;
             }
         }
 

@@ -22,22 +22,19 @@ class CliPipeTest {
         }
         String toListener = tree.toString();
         String toSender = "the listener's answer\n";
+        CompletableFuture<Cli.Drain> listenerErr = new CompletableFuture<>();
         CompletableFuture<Cli.Result> listener = CompletableFuture.supplyAsync(() -> {
             try {
-                return Cli.run(90, Cli.onLo("pipe", n.b(), n.port(), "--listen"), Map.of(), toSender);
+                return Cli.run(90, Cli.onLo("pipe", n.b(), n.port(), "--listen"), Map.of(), toSender,
+                        listenerErr::complete);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Cli.Result sender = null;
-        // The listener needs a moment to start its JVM and listen; a stream opened before that is refused.
-        for (int attempt = 0; attempt < 20; attempt++) {
-            sender = Cli.run(60, Cli.onLo("pipe", n.a(), n.port(), "--peer", n.bHex()), Map.of(), toListener);
-            if (sender.exitCode() == 0) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
+        // A stream opened before the listener listens is refused: the sender starts once it says it waits.
+        Cli.Drain err = listenerErr.get(60, TimeUnit.SECONDS);
+        assertTrue(err.awaitText("waiting for one peer", 60), "the listener did not start: " + err.text());
+        Cli.Result sender = Cli.run(60, Cli.onLo("pipe", n.a(), n.port(), "--peer", n.bHex()), Map.of(), toListener);
         assertEquals(0, sender.exitCode(), sender.stderr());
         Cli.Result l = listener.get(90, TimeUnit.SECONDS);
         assertEquals(0, l.exitCode(), l.stderr());

@@ -78,9 +78,31 @@ class PipeCommandTest {
     }
 
     /** A thread-safe stderr that tests can watch while the command runs. */
+    /** How long a wait for the listener's output goes before it looks whether the listener ended. */
+    private static final long AWAIT_SLICE_MILLIS = 100;
+
     private static final class Watched extends ByteArrayOutputStream {
         synchronized String text() {
             return toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            super.write(b);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            super.write(b, off, len);
+            notifyAll();
+        }
+
+        /** Waits up to {@code millis} for more output, or returns at once if some came meanwhile. */
+        synchronized void awaitMore(int seen, long millis) throws InterruptedException {
+            if (count == seen && millis > 0) {
+                wait(millis);
+            }
         }
     }
 
@@ -128,9 +150,14 @@ class PipeCommandTest {
             throws InterruptedException {
         Future<Run> run = pipe(stdin, err, terminal, args(bKey, concat("--listen", extra)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!err.text().contains("waiting for one peer")) {
+        while (true) {
+            int seen = err.size();
+            if (err.text().contains("waiting for one peer")) {
+                break;
+            }
             assertTrue(System.nanoTime() < deadline && !run.isDone(), "the listener did not start: " + err.text());
-            Thread.sleep(1);
+            // Woken by the listener's next output; the bound only lets the loop see a listener that ended.
+            err.awaitMore(seen, AWAIT_SLICE_MILLIS);
         }
         return run;
     }
